@@ -1,0 +1,8 @@
+// Entry of both WebAssembly builds (SIMD and scalar: see asconfig.json).
+// Every kernel family lives in its own file; the wrapper in src/ finds the
+// kernels by name (`<kernel>_f32`, `<kernel>_f64`).
+export * from './kernels/piecewise';
+
+// First byte the wrapper may use for its own buffers: everything below holds
+// the module's static data.
+export function heapBase(): usize { return __heap_base; }
