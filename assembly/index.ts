@@ -6,3 +6,6 @@ export * from './kernels/piecewise';
 // First byte the wrapper may use for its own buffers: everything below holds
 // the module's static data.
 export function heapBase(): usize { return __heap_base; }
+
+// 1 in the SIMD build, 0 in the scalar one: lets the wrapper check which build it was handed.
+export function simd(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }

@@ -77,6 +77,8 @@ export interface ActivationDef {
   readonly accuracy: Accuracy;
   /** Params for examples and benchmarks where some are required (threshold). */
   readonly example: Readonly<Record<string, number | string>>;
+  /** A rule between params (hardTanh: min <= max): the problem, or undefined when fine. */
+  readonly constraint?: (p: ResolvedParams) => string | undefined;
   /** Elementwise and channelwise: kernel and args for resolved params. */
   readonly call?: (p: ResolvedParams) => KernelCall;
   /** Where the function comes from (paper or the library whose semantics we follow). */
@@ -284,7 +286,8 @@ export const catalog: readonly ActivationDef[] = [
     ],
     formula: '\\min(\\max(x, \\text{min}), \\text{max})', range: ['\\text{min}', '\\text{max}'],
     properties: { monotonic: true, smooth: false, zeroCentred: true, bounded: true },
-    accuracy: EXACT, example: {}, call: (p) => call('hardTanh', n(p, 'min'), n(p, 'max'))
+    accuracy: EXACT, example: {}, call: (p) => call('hardTanh', n(p, 'min'), n(p, 'max')),
+    constraint: (p) => (n(p, 'min') > n(p, 'max') ? `param 'min' (${n(p, 'min')}) must be <= param 'max' (${n(p, 'max')})` : undefined),
   },
   {
     name: 'logSigmoid', aliases: [], kind: 'elementwise', family: 'exp',

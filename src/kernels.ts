@@ -1,0 +1,20 @@
+// The internal interface every backend implements. The public functions
+// (src/api.ts) validate their input once, up front, and then call exactly one
+// of these methods with arrays of one dtype and params already rounded to it.
+import type { FloatArray } from './types.js';
+
+export type BackendName = 'wasm-simd' | 'wasm' | 'js';
+
+export interface KernelSet {
+  readonly name: BackendName;
+  readonly simd: boolean;
+  readonly threads: number;
+  /** out[i] = f(x[i]); out may be x. */
+  unary(kernel: string, x: FloatArray, out: FloatArray, a: number, b: number): void;
+  /** prelu with one alpha per channel; `alpha` has x's dtype, element i is in channel floor(i / inner) % alpha.length. */
+  preluChannels(x: FloatArray, out: FloatArray, alpha: FloatArray, inner: number): void;
+  /** softmax family over the middle axis of shape [outer, len, inner]; mode 0 softmax, 1 logSoftmax, 2 softmin. */
+  axis(x: FloatArray, out: FloatArray, outer: number, len: number, inner: number, mode: number): void;
+  /** Frees what the backend holds (WebAssembly memory); later calls throw. */
+  release(): void;
+}

@@ -1,0 +1,199 @@
+// The two WebAssembly backends: loading a build, checking it, and running
+// kernels over arrays of any size through the memory module.
+import type { BackendName, KernelSet } from './kernels.js';
+import { LinearMemory, forEachChunk, DEFAULT_MAX_SCRATCH_BYTES } from './memory.js';
+import type { FloatArray } from './types.js';
+import { jsKernels } from './js/index.js';
+
+/** Where a build comes from: a URL or path, its bytes, or a compiled module. */
+export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+type Kernel = (...args: number[]) => void;
+
+interface Exports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  readonly [name: string]: unknown;
+}
+
+/** The bundled builds, next to this file in dist/wasm/. Written literally so bundlers see them. */
+export function defaultLocation(simd: boolean): URL {
+  return simd
+    ? new URL('./wasm/activations-simd.wasm', import.meta.url)
+    : new URL('./wasm/activations-scalar.wasm', import.meta.url);
+}
+
+function describeSource(source: WasmSource): string {
+  if (typeof source === 'string') return source;
+  if (source instanceof URL) return source.href;
+  if (source instanceof WebAssembly.Module) return 'a WebAssembly.Module';
+  return `${source.byteLength} bytes`;
+}
+
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+
+async function readBytes(location: string | URL): Promise<ArrayBuffer | Uint8Array> {
+  const url = typeof location === 'string' ? resolveString(location) : location;
+  if (url === null) {
+    // A bare path in Node.
+    const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+    return fs.readFile(location as string);
+  }
+  if (url.protocol === 'file:' && isNode) {
+    const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+    const { fileURLToPath } = await importNode<typeof import('node:url')>('node:url');
+    return fs.readFile(fileURLToPath(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+function resolveString(location: string): URL | null {
+  try {
+    return new URL(location);
+  } catch {
+    if (isNode) return null;
+    return new URL(location, globalThis.location?.href);
+  }
+}
+
+// Kept out of bundlers' sight: the browser path never runs it.
+async function importNode<T>(specifier: string): Promise<T> {
+  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as T;
+}
+
+/** Compiles and instantiates a build; rejects with an Error naming the source. */
+export async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
+  try {
+    let module: WebAssembly.Module;
+    if (source instanceof WebAssembly.Module) module = source;
+    else if (typeof source === 'string' || source instanceof URL) module = await WebAssembly.compile(toBytes(await readBytes(source)));
+    else module = await WebAssembly.compile(toBytes(source));
+    return await WebAssembly.instantiate(module, {});
+  } catch (cause) {
+    throw new Error(`wasm-activations: could not load the WebAssembly module from ${describeSource(source)}: ${(cause as Error).message ?? cause}`, { cause });
+  }
+}
+
+function toBytes(source: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
+  return source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer as ArrayBuffer, source.byteOffset, source.byteLength);
+}
+
+/** True when this runtime validates a module using v128 (the smallest such module). */
+export function simdSupported(): boolean {
+  if (typeof WebAssembly === 'undefined') return false;
+  // (module (func (result v128) i32.const 0 i8x16.splat))
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
+  return WebAssembly.validate(bytes);
+}
+
+export class WasmKernels implements KernelSet {
+  readonly threads = 1;
+  private readonly exports: Exports;
+  private readonly memory: LinearMemory;
+  private released = false;
+
+  constructor(readonly name: BackendName, readonly simd: boolean, instance: WebAssembly.Instance, maxScratchBytes = DEFAULT_MAX_SCRATCH_BYTES) {
+    this.exports = instance.exports as unknown as Exports;
+    this.memory = new LinearMemory(this.exports.memory, this.exports.heapBase(), maxScratchBytes);
+  }
+
+  /** The kernels this build exports, by name (`sigmoid_f32`, ...). */
+  has(kernel: string): boolean {
+    return typeof this.exports[kernel] === 'function';
+  }
+
+  unary(kernel: string, x: FloatArray, out: FloatArray, a: number, b: number): void {
+    const fn = this.kernel(`${kernel}_${x instanceof Float32Array ? 'f32' : 'f64'}`);
+    const mem = this.memory;
+    const n = x.length;
+    const chunk = mem.chunkElements(x.BYTES_PER_ELEMENT);
+    const ptr = mem.reserve(Math.min(n, chunk) * x.BYTES_PER_ELEMENT);
+    // One scratch buffer, in place: copy in, kernel, copy out, chunk by chunk.
+    forEachChunk(n, chunk, (start, len) => {
+      mem.write(ptr, x.subarray(start, start + len));
+      fn(ptr, ptr, len, a, b);
+      mem.read(ptr, out.subarray(start, start + len));
+    });
+  }
+
+  preluChannels(x: FloatArray, out: FloatArray, alpha: FloatArray, inner: number): void {
+    const fn = this.kernel(`prelu_${x instanceof Float32Array ? 'f32' : 'f64'}`);
+    const mem = this.memory;
+    const bpe = x.BYTES_PER_ELEMENT;
+    const channels = alpha.length;
+    const alphaBytes = Math.ceil((channels * bpe) / 64) * 64;
+    if (alphaBytes + 16 * bpe > mem.maxScratchBytes) {
+      // More channels than scratch can hold beside a chunk: the mirror gives the same bits.
+      jsKernels.preluChannels(x, out, alpha, inner);
+      return;
+    }
+    const n = x.length;
+    const period = channels * inner;
+    const chunk = Math.min(mem.chunkElements(bpe), Math.floor((mem.maxScratchBytes - alphaBytes) / bpe / 16) * 16);
+    const base = mem.reserve(alphaBytes + Math.min(n, chunk) * bpe);
+    const ptr = base + alphaBytes;
+    mem.write(base, alpha);
+    forEachChunk(n, chunk, (start, len) => {
+      mem.write(ptr, x.subarray(start, start + len));
+      fn(ptr, ptr, len, base, channels, inner, start % period);
+      mem.read(ptr, out.subarray(start, start + len));
+    });
+  }
+
+  axis(x: FloatArray, out: FloatArray, outer: number, len: number, inner: number, mode: number): void {
+    const fn = this.kernel(`softmax_${x instanceof Float32Array ? 'f32' : 'f64'}`);
+    const mem = this.memory;
+    const bpe = x.BYTES_PER_ELEMENT;
+    const block = len * inner;
+    if (block === 0 || outer === 0) return;
+    const capacity = mem.capacityElements(bpe);
+    if (block <= capacity) {
+      // Whole [len, inner] blocks: as many per call as fill a cache-sized chunk (at least one).
+      const perCall = Math.max(1, Math.floor(mem.chunkElements(bpe) / block));
+      const ptr = mem.reserve(Math.min(outer, perCall) * block * bpe);
+      forEachChunk(outer, perCall, (o, count) => {
+        const from = o * block;
+        const to = from + count * block;
+        mem.write(ptr, x.subarray(from, to));
+        fn(ptr, ptr, count, len, inner, mode);
+        mem.read(ptr, out.subarray(from, to));
+      });
+      return;
+    }
+    if (len <= capacity) {
+      // A block is larger than scratch but a slice is not: gather columns [j, j + cols) of each block.
+      const cols = Math.floor(capacity / len);
+      const ptr = mem.reserve(len * Math.min(cols, inner) * bpe);
+      for (let o = 0; o < outer; o++) {
+        const at = o * block;
+        forEachChunk(inner, cols, (j, width) => {
+          for (let k = 0; k < len; k++) mem.write(ptr + k * width * bpe, x.subarray(at + k * inner + j, at + k * inner + j + width));
+          fn(ptr, ptr, 1, len, width, mode);
+          for (let k = 0; k < len; k++) mem.read(ptr + k * width * bpe, out.subarray(at + k * inner + j, at + k * inner + j + width));
+        });
+      }
+      return;
+    }
+    // One slice is longer than the scratch bound: the mirror computes the same bits in place.
+    jsKernels.axis(x, out, outer, len, inner, mode);
+  }
+
+  release(): void {
+    this.released = true;
+    this.memory.release();
+  }
+
+  /** Bytes of WebAssembly memory this backend holds (tests check the bound). */
+  get memoryBytes(): number {
+    return this.memory.memoryBytes;
+  }
+
+  private kernel(name: string): Kernel {
+    if (this.released) throw new Error(`wasm-activations: the ${this.name} backend was released`);
+    const fn = this.exports[name];
+    if (typeof fn !== 'function') throw new Error(`wasm-activations: the ${this.name} build has no kernel ${name}`);
+    return fn as Kernel;
+  }
+}
