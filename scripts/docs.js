@@ -29,7 +29,7 @@ export function functionsTable() {
   const rows = catalog.map((d) => {
     const names = [d.name, ...d.aliases].map((n) => `\`${n}\``).join(' / ');
     const props = Object.entries(d.properties).filter(([, v]) => v).map(([k]) => k).join(', ');
-    return `| ${names} | $${d.formula.replace(/\|/g, '\\|')}$ | ${params(d) || '—'} | [${d.range[0]}, ${d.range[1]}] | ${props || '—'} | ${accuracy(d)} |`;
+    return `| ${names} | $${d.formula.replace(/\|/g, '\\|')}$ | ${params(d) || '—'} | $[${d.range[0]}, ${d.range[1]}]$ | ${props || '—'} | ${accuracy(d)} |`;
   });
   return [START, '| function | definition | params (default) | range | properties | accuracy |', '|---|---|---|---|---|---|', ...rows, END].join('\n');
 }
