@@ -4,8 +4,9 @@ import type { KernelSet } from '../kernels.js';
 import type { FloatArray } from '../types.js';
 import { mapScalar, type JsUnaryKernel } from './map.js';
 import * as piecewise from './piecewise.js';
+import * as expFamily from './exp_family.js';
 
-const families: ReadonlyArray<Readonly<Record<string, unknown>>> = [piecewise];
+const families: ReadonlyArray<Readonly<Record<string, unknown>>> = [piecewise, expFamily];
 
 /** Every elementwise kernel of the mirror, by kernel name. */
 export const jsUnaryKernels: Readonly<Record<string, JsUnaryKernel>> = Object.fromEntries(

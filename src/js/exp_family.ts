@@ -1,0 +1,119 @@
+// Mirror of assembly/kernels/exp_family.ts (the `one` methods), operation for
+// operation. In f32 ops, steps the kernel widens to f64 are plain JS
+// arithmetic, and the Float32Array store does the final rounding.
+import type { JsUnaryKernel } from './map.js';
+import { expF32, expm1F32, log1pF32, expF64, expm1F64, log1pF64 } from './core/exp.js';
+
+const fr = Math.fround;
+const SPLIT = 134217729.0;
+
+function productErrorF64(a: number, b: number, p: number): number {
+  const ca = a * SPLIT;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = b * SPLIT;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  const err = (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
+  return err === err ? err : 0.0;
+}
+
+function sigmoidF64(x: number): number {
+  const e = expF64(-Math.abs(x));
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const q = (x < 0 ? e : 1.0) / s;
+  return q - (q * d) / s;
+}
+
+export const sigmoid: JsUnaryKernel = {
+  f32: (x) => {
+    const e = expF32(-Math.abs(x));
+    return (x < 0 ? e : 1.0) / (1.0 + e);
+  },
+  f64: sigmoidF64,
+};
+
+export const silu: JsUnaryKernel = {
+  f32: (x) => {
+    const e = expF32(-Math.abs(x));
+    const n = x < 0 ? e : 1.0;
+    const xc = x < -200.0 ? -200.0 : x;
+    return (xc * n) / (1.0 + e);
+  },
+  f64: (x) => (x < -1.0e4 ? -1.0e4 : x) * sigmoidF64(x),
+};
+
+export const softplus: JsUnaryKernel = {
+  f32: (x, beta, threshold) => {
+    const y = fr(x * beta);
+    if (y > threshold) return x;
+    const e = expF32(-Math.abs(y));
+    const l = log1pF32(e);
+    const yp = y < 0 ? 0 : y;
+    const yl = Math.abs(y) < 1.0e30 ? x * beta - y : 0.0;
+    const se = e / (1.0 + e);
+    const slope = y > 0 ? 1.0 - se : se;
+    return ((yp + l) + yl * slope) / beta;
+  },
+  f64: (x, beta, threshold) => {
+    const y = x * beta;
+    if (y > threshold) return x;
+    const yl = productErrorF64(x, beta, y);
+    const e = expF64(-Math.abs(y));
+    const l = log1pF64(e);
+    const yp = y < 0 ? 0.0 : y;
+    const se = e / (1.0 + e);
+    const slope = y > 0 ? 1.0 - se : se;
+    return (yp + (l + yl * slope)) / beta;
+  },
+};
+
+export const logSigmoid: JsUnaryKernel = {
+  f32: (x) => {
+    const l = log1pF32(expF32(-Math.abs(x)));
+    const nx = -x;
+    return -fr((nx < 0 ? 0 : nx) + l);
+  },
+  f64: (x) => {
+    const l = log1pF64(expF64(-Math.abs(x)));
+    const nx = -x;
+    return -((nx < 0 ? 0.0 : nx) + l);
+  },
+};
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = SELU_SCALE * SELU_ALPHA;
+
+export const elu: JsUnaryKernel = {
+  f32: (x, alpha) => (x > 0 ? x : alpha * expm1F32(x)),
+  f64: (x, alpha) => (x > 0 ? x : alpha * expm1F64(x)),
+};
+
+export const selu: JsUnaryKernel = {
+  f32: (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * expm1F32(x)),
+  f64: (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * (SELU_ALPHA * expm1F64(x))),
+};
+
+export const celu: JsUnaryKernel = {
+  f32: (x, alpha) => {
+    if (x > 0) return x;
+    const t = fr(x / alpha);
+    const m = expm1F32(t);
+    const tl = x / alpha - t;
+    let corr = (1.0 + m) * tl;
+    corr = corr === corr ? corr : 0.0;
+    return alpha * (m + corr);
+  },
+  f64: (x, alpha) => {
+    if (x > 0) return x;
+    const t = x / alpha;
+    const m = expm1F64(t);
+    const p = t * alpha;
+    const tl = ((x - p) - productErrorF64(t, alpha, p)) / alpha;
+    let corr = (1.0 + m) * tl;
+    corr = corr === corr ? corr : 0.0;
+    return alpha * (m + corr);
+  },
+};
