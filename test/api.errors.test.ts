@@ -65,6 +65,11 @@ describe('errors (SPEC 7)', () => {
             expectError(fn, x, { ...base, out, [p.name]: NaN }, RangeError, [p.name], `${name}({ ${p.name}: NaN })`);
             const bad = invalidValue(p, dtype);
             if (bad !== undefined) expectError(fn, x, { ...base, out, [p.name]: bad }, RangeError, [p.name], `${name}({ ${p.name}: ${bad} }) on ${dtype}`);
+            // SPEC 3: params are rounded to the array's precision before use, so a value valid in
+            // float64 that rounds to an invalid float32 (celu alpha 1e-46 -> 0) is rejected for f32.
+            if (dtype === 'f32' && p.valid(1e-46) && !p.valid(Math.fround(1e-46))) {
+              expectError(fn, x, { ...base, out, [p.name]: 1e-46 }, RangeError, [p.name], `${name}({ ${p.name}: 1e-46 }) on f32 (rounds to 0)`);
+            }
             if (p.default === undefined) {
               const opts: Record<string, unknown> = { ...base, out };
               delete opts[p.name];
