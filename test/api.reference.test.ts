@@ -46,3 +46,22 @@ describe('references agree', () => {
     });
   }
 });
+
+describe('the accuracy check itself', () => {
+  for (const def of catalog.filter((d) => d.kind !== 'axis')) {
+    it(`${def.name}: correctly rounded values pass, values ${def.accuracy.ulp + 1} ULP off fail`, async () => {
+      const { checkElementwise, nextUp } = await import('./helpers.js');
+      const opts = { ...def.example };
+      const p = resolve(def, opts, 'f32');
+      const x = sample('f32', 3000, 9).filter((v) => Math.abs(ref64[def.name]!(v, p)) > 2 ** -20 && Number.isFinite(ref64[def.name]!(v, p)) && Math.abs(ref64[def.name]!(v, p)) < 1e38);
+      const good = x.map((v) => Math.fround(ref64[def.name]!(v, p)));
+      expect(checkElementwise(def, opts, 'f32', x, good).count).toBe(0);
+      const off = good.map((v) => { let w = v; for (let k = 0; k <= def.accuracy.ulp; k++) w = nextUp('f32', w); return w; });
+      // Every one is outside the bound unless the exact value sits just below a float (then k+1 steps is k + 1/2 + a bit).
+      expect(checkElementwise(def, opts, 'f32', x, off).count).toBeGreaterThan(x.length * 0.4);
+      const x64 = sample('f64', 200, 10).filter((v) => Math.abs(v) < 1e300);
+      const good64 = x64.map((v) => refDec[def.name]!(exactDecimal(v), resolve(def, opts, 'f64')).toNumber());
+      expect(checkElementwise(def, opts, 'f64', x64, good64).count).toBe(0);
+    });
+  }
+});
