@@ -176,6 +176,7 @@ async function measure(def, n, x, zc) {
   const tasks = []; // { name, fn, beforeEach? }
   const result = {};
   const na = (name, why) => { result[name] = { na: why }; };
+  const outputs = []; // [contender, result of one call], checked for the same bits below
 
   for (const [label, backendName] of [['simd', 'wasm-simd'], ['wasm', 'wasm'], ['js', 'js']]) {
     const b = backends[backendName];
@@ -190,7 +191,8 @@ async function measure(def, n, x, zc) {
     // One checked call first: a backend lacking the kernel throws, and the cell reads n/a.
     try {
       fn(x, withOut);
-      fn(x, params);
+      outputs.push([`${label} out`, out.slice()]);
+      outputs.push([`${label} fresh`, fn(x, params)]);
     } catch (e) {
       na(`${label} out`, e.message);
       na(`${label} fresh`, e.message);
@@ -205,8 +207,30 @@ async function measure(def, n, x, zc) {
     const view = new Float32Array(zc.ex.memory.buffer, zc.ptr, n);
     // Restore the input before every call (untimed), so the in-place kernel always sees x.
     tasks.push({ name: 'simd zero-copy', fn: z.run, beforeEach: () => view.set(x) });
+    view.set(x);
+    z.run();
+    outputs.push(['simd zero-copy', new Float32Array(zc.ex.memory.buffer, zc.ptr, n).slice()]);
   } else {
     na('simd zero-copy', z.reason);
+  }
+
+  // SPEC section 2: every contender must give the same bits (NaN payloads aside).
+  const mismatches = [];
+  if (outputs.length > 1) {
+    const [refName, ref] = outputs.find(([c]) => c === 'js out') ?? outputs[0];
+    const refBits = new Uint32Array(ref.buffer, ref.byteOffset, ref.length);
+    for (const [name, y] of outputs) {
+      const bits = new Uint32Array(y.buffer, y.byteOffset, y.length);
+      let bad = -1;
+      for (let i = 0; i < n; i++) {
+        if (bits[i] !== refBits[i] && !(Number.isNaN(y[i]) && Number.isNaN(ref[i]))) { bad = i; break; }
+      }
+      if (bad >= 0) mismatches.push(`${name} differs from ${refName} at [${bad}]: x = ${x[bad]}, ${y[bad]} vs ${ref[bad]}`);
+    }
+  }
+  if (mismatches.length > 0) {
+    result.mismatches = mismatches;
+    for (const m of mismatches) console.error(`\nWARNING ${def.name} n=${n}: ${m}`);
   }
 
   if (tasks.length === 0) {
@@ -300,9 +324,15 @@ for (const [n, rows] of rowsBySize) {
   lines.push(`|---|${CONTENDERS.map(() => '---:').join('|')}|---:|---:|`);
   for (const { def, result } of rows) {
     const cells = CONTENDERS.map((c) => cell(n, result[c]));
-    lines.push(`| ${def.name} | ${cells.join(' | ')} | ${ratio(n, result['simd out'], result['js out'])} | ${ratio(n, result['simd out'], result['simd zero-copy'])} |`);
+    lines.push(`| ${def.name}${result.mismatches ? ' ⚠' : ''} | ${cells.join(' | ')} | ${ratio(n, result['simd out'], result['js out'])} | ${ratio(n, result['simd out'], result['simd zero-copy'])} |`);
   }
 }
+const mismatchLines = [];
+for (const [n, rows] of rowsBySize) {
+  for (const { def, result } of rows) for (const m of result.mismatches ?? []) mismatchLines.push(`- ${def.name}, n = ${n}: ${m}`);
+}
+if (mismatchLines.length > 0) lines.push('', '⚠ Results that are not bitwise identical across contenders (SPEC section 2):', '', ...mismatchLines);
+else lines.push('', 'Every measured contender returned bitwise-identical results for every function (checked once per function and size).');
 const reasons = new Map();
 for (const rows of rowsBySize.values()) {
   for (const { def, result } of rows) {
