@@ -4,7 +4,7 @@
 // installed copy finds its own .wasm files, loads wasm-simd and computes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,7 @@ beforeAll(() => {
   expect(existsSync(tarball), tarball).toBe(true);
 
   project = path.join(tmp, 'project');
-  run('mkdir', ['-p', project], tmp);
+  mkdirSync(project, { recursive: true });
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }, null, 2));
   // No runtime dependencies: nothing but the tarball is installed, so this works offline.
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--no-package-lock', tarball], project);
