@@ -26,8 +26,9 @@ const LOG2E_F32: f32 = 1.44269502;
 const SHIFT_F32: f32 = 12582912.0; // 1.5 * 2^23
 const LN2_HI_F32: f32 = 0.693145751953125; // 0x3f317200: 16 significant bits
 const LN2_LO_F32: f32 = 1.428606765330187e-6; // ln2 - LN2_HI_F32
-// exp(-110) < 2^-158 rounds to 0; exp(89) > 2^128 overflows. n stays in [-159, 129].
-const EXP_MIN_F32: f32 = -110.0;
+// exp(-160) rounds to 0 even when scaled by 2^64 (expScaled); exp(89) > 2^128
+// overflows. n stays in [-231, 129], so both factors 2^(n>>1), 2^(n-(n>>1)) are normal.
+const EXP_MIN_F32: f32 = -160.0;
 const EXP_MAX_F32: f32 = 89.0;
 // 1/k! rounded to f32, k = 2..7.
 const E2_F32: f32 = 0.5;
@@ -67,6 +68,15 @@ const E7_F32: f32 = 0.0001984127;
 
 /** e^x for f32 lanes, <= 1 ulp, subnormal results correctly graded. */
 @inline export function expF32x4(x: v128): v128 {
+  return expScaledF32x4(x, 0);
+}
+
+/**
+ * e^x * 2^k for f32 lanes. With k = 64 and x <= 0 the result is never
+ * subnormal, so callers that widen to f64 (and multiply by 2^-64 there, exactly)
+ * keep full relative precision where e^x itself would be an f32 subnormal.
+ */
+@inline export function expScaledF32x4(x: v128, k: i32): v128 {
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_MIN_F32)), f32x4.splat(EXP_MAX_F32));
   const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E_F32)), f32x4.splat(SHIFT_F32));
   const n = f32x4.sub(shifted, f32x4.splat(SHIFT_F32));
@@ -74,10 +84,14 @@ const E7_F32: f32 = 0.0001984127;
   const p = f32x4.add(f32x4.splat(1.0), expm1ReducedF32x4(r));
   const ni = i32x4.sub(shifted, f32x4.splat(SHIFT_F32));
   const n1 = i32x4.shr_s(ni, 1);
-  return f32x4.mul(f32x4.mul(p, pow2F32x4(n1)), pow2F32x4(i32x4.sub(ni, n1)));
+  return f32x4.mul(f32x4.mul(p, pow2F32x4(n1)), pow2F32x4(i32x4.add(i32x4.sub(ni, n1), i32x4.splat(k))));
 }
 
 @inline export function expF32(x: f32): f32 {
+  return expScaledF32(x, 0);
+}
+
+@inline export function expScaledF32(x: f32, k: i32): f32 {
   x = x < EXP_MIN_F32 ? EXP_MIN_F32 : x;
   x = EXP_MAX_F32 < x ? EXP_MAX_F32 : x;
   const shifted = x * LOG2E_F32 + SHIFT_F32;
@@ -86,7 +100,7 @@ const E7_F32: f32 = 0.0001984127;
   const p: f32 = 1.0 + expm1ReducedF32(r);
   const ni = reinterpret<i32>(shifted) - reinterpret<i32>(SHIFT_F32);
   const n1 = ni >> 1;
-  return (p * pow2F32(n1)) * pow2F32(ni - n1);
+  return (p * pow2F32(n1)) * pow2F32(ni - n1 + k);
 }
 
 // expm1: e^x - 1 = 2^n t + (2^n - 1) with t = e^r - 1. For n <= 24 both terms
@@ -198,8 +212,9 @@ const LOG2E_F64: f64 = 1.4426950408889634;
 const SHIFT_F64: f64 = 6755399441055744.0; // 1.5 * 2^52
 const LN2_HI_F64: f64 = 6.93147180369123816490e-01; // 0x3fe62e42fee00000: low 21 bits zero
 const LN2_LO_F64: f64 = 1.90821492927058770002e-10; // ln2 - LN2_HI_F64
-// exp(-746) < 2^-1076 rounds to 0; exp(710) > 2^1024 overflows. n stays in [-1077, 1025].
-const EXP_MIN_F64: f64 = -746.0;
+// exp(-840) rounds to 0 even when scaled by 2^128; exp(710) > 2^1024 overflows.
+// n stays in [-1212, 1025], so both factors are normal.
+const EXP_MIN_F64: f64 = -840.0;
 const EXP_MAX_F64: f64 = 710.0;
 // 1/k!, k = 2..13, rounded to f64.
 const E2: f64 = 0.5;
@@ -255,6 +270,11 @@ const E13: f64 = 1.0 / 6227020800.0;
 
 /** e^x for f64 lanes, <= 1 ulp, subnormal results correctly graded. */
 @inline export function expF64x2(x: v128): v128 {
+  return expScaledF64x2(x, 0);
+}
+
+/** e^x * 2^k for f64 lanes (k <= 128 for x <= 0): tiny results stay normal until the caller unscales. */
+@inline export function expScaledF64x2(x: v128, k: i64): v128 {
   x = f64x2.pmin(f64x2.pmax(x, f64x2.splat(EXP_MIN_F64)), f64x2.splat(EXP_MAX_F64));
   const shifted = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E_F64)), f64x2.splat(SHIFT_F64));
   const n = f64x2.sub(shifted, f64x2.splat(SHIFT_F64));
@@ -262,10 +282,14 @@ const E13: f64 = 1.0 / 6227020800.0;
   const p = f64x2.add(f64x2.splat(1.0), expm1ReducedF64x2(r));
   const ni = i64x2.sub(shifted, f64x2.splat(SHIFT_F64));
   const n1 = i64x2.shr_s(ni, 1);
-  return f64x2.mul(f64x2.mul(p, pow2F64x2(n1)), pow2F64x2(i64x2.sub(ni, n1)));
+  return f64x2.mul(f64x2.mul(p, pow2F64x2(n1)), pow2F64x2(i64x2.add(i64x2.sub(ni, n1), i64x2.splat(k))));
 }
 
 @inline export function expF64(x: f64): f64 {
+  return expScaledF64(x, 0);
+}
+
+@inline export function expScaledF64(x: f64, k: i64): f64 {
   x = x < EXP_MIN_F64 ? EXP_MIN_F64 : x;
   x = EXP_MAX_F64 < x ? EXP_MAX_F64 : x;
   const shifted = x * LOG2E_F64 + SHIFT_F64;
@@ -274,7 +298,7 @@ const E13: f64 = 1.0 / 6227020800.0;
   const p = 1.0 + expm1ReducedF64(r);
   const ni = reinterpret<i64>(shifted) - reinterpret<i64>(SHIFT_F64);
   const n1 = ni >> 1;
-  return (p * pow2F64(n1)) * pow2F64(ni - n1);
+  return (p * pow2F64(n1)) * pow2F64(ni - n1 + k);
 }
 
 // expm1 for f64: as for f32, with 53 in place of 24. Below -45, e^x - 1 rounds to -1.

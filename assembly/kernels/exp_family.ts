@@ -8,7 +8,7 @@
 // Products of two f32 values are exact in f64, which the widened steps use.
 // f64 kernels stay in f64x2 and compensate the rounding of 1 + e^x.
 import { mapF32, mapF64 } from './map';
-import { expF32x4, expF32, expm1F32x4, expm1F32, log1pF32x4, log1pF32, expF64x2, expF64, expm1F64x2, expm1F64, log1pF64x2, log1pF64 } from '../core/exp';
+import { expF32x4, expF32, expScaledF32x4, expScaledF32, expm1F32x4, expm1F32, log1pF32x4, log1pF32, expF64x2, expF64, expScaledF64x2, expScaledF64, expm1F64x2, expm1F64, log1pF64x2, log1pF64 } from '../core/exp';
 
 const SIGN_F32 = 0x80000000;
 const SIGN_F64: i64 = 0x8000000000000000;
@@ -56,45 +56,55 @@ const SPLIT: f64 = 134217729.0;
   return f64x2.div(v128.bitselect(e, one, neg), f64x2.add(one, e));
 }
 
+// e^-|x| comes scaled by 2^64 (never an f32 subnormal) and is unscaled in f64,
+// exactly, so tiny results keep their relative precision.
+const SCALE_F32: f32 = 18446744073709551616.0; // 2^64
+const UNSCALE: f64 = 5.421010862427522e-20; // 2^-64
+
 @final class Sigmoid32 {
   @inline vec(x: v128, a: v128, b: v128): v128 {
-    const e = expF32x4(negAbsF32x4(x));
-    const neg = f32x4.lt(x, f32x4.splat(0));
-    const n = v128.bitselect(e, f32x4.splat(1.0), neg);
-    const one = f64x2.splat(1.0);
-    const lo = f64x2.div(widenLo(n), f64x2.add(one, widenLo(e)));
-    const hi = f64x2.div(widenHi(n), f64x2.add(one, widenHi(e)));
+    const es = expScaledF32x4(negAbsF32x4(x), 64);
+    const ns = v128.bitselect(es, f32x4.splat(SCALE_F32), f32x4.lt(x, f32x4.splat(0)));
+    const one = f64x2.splat(1.0), unscale = f64x2.splat(UNSCALE);
+    const lo = f64x2.div(f64x2.mul(widenLo(ns), unscale), f64x2.add(one, f64x2.mul(widenLo(es), unscale)));
+    const hi = f64x2.div(f64x2.mul(widenHi(ns), unscale), f64x2.add(one, f64x2.mul(widenHi(es), unscale)));
     return narrow(lo, hi);
   }
   @inline one(x: f32, a: f32, b: f32): f32 {
-    const e = expF32(-abs(x));
-    const n: f32 = x < 0 ? e : 1.0;
-    return <f32>(<f64>n / (1.0 + <f64>e));
+    const es = expScaledF32(-abs(x), 64);
+    const ns: f32 = x < 0 ? es : SCALE_F32;
+    return <f32>((<f64>ns * UNSCALE) / (1.0 + <f64>es * UNSCALE));
   }
 }
 
 // f64: 1 + e rounds; d = e - ((1 + e) - 1) is that rounding exactly (Fast2Sum,
 // 1 >= e), and q - q*d/(1 + e) removes it to first order, leaving the
-// division's and the exp core's errors.
-@inline function sigmoidF64x2(x: v128): v128 {
+// division's and the exp core's errors. The numerator is scaled by 2^128 so
+// that silu can multiply by x before the one rounding into subnormals.
+const SCALE_F64: f64 = 3.402823669209385e38; // 2^128
+const UNSCALE_F64: f64 = 2.938735877055719e-39; // 2^-128
+
+@inline function sigmoidScaledF64x2(x: v128): v128 {
   const one = f64x2.splat(1.0);
-  const e = expF64x2(negAbsF64x2(x));
+  const es = expScaledF64x2(negAbsF64x2(x), 128);
+  const e = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
   const s = f64x2.add(one, e);
   const d = f64x2.sub(e, f64x2.sub(s, one));
-  const q = f64x2.div(v128.bitselect(e, one, f64x2.lt(x, f64x2.splat(0))), s);
+  const q = f64x2.div(v128.bitselect(es, f64x2.splat(SCALE_F64), f64x2.lt(x, f64x2.splat(0))), s);
   return f64x2.sub(q, f64x2.div(f64x2.mul(q, d), s));
 }
-@inline function sigmoidF64(x: f64): f64 {
-  const e = expF64(-abs(x));
+@inline function sigmoidScaledF64(x: f64): f64 {
+  const es = expScaledF64(-abs(x), 128);
+  const e = es * UNSCALE_F64;
   const s = 1.0 + e;
   const d = e - (s - 1.0);
-  const q = (x < 0 ? e : 1.0) / s;
+  const q = (x < 0 ? es : SCALE_F64) / s;
   return q - (q * d) / s;
 }
 
 @final class Sigmoid64 {
-  @inline vec(x: v128, a: v128, b: v128): v128 { return sigmoidF64x2(x); }
-  @inline one(x: f64, a: f64, b: f64): f64 { return sigmoidF64(x); }
+  @inline vec(x: v128, a: v128, b: v128): v128 { return f64x2.mul(sigmoidScaledF64x2(x), f64x2.splat(UNSCALE_F64)); }
+  @inline one(x: f64, a: f64, b: f64): f64 { return sigmoidScaledF64(x) * UNSCALE_F64; }
 }
 
 export function sigmoid_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF32<Sigmoid32>(x, y, n, a, b); }
@@ -103,33 +113,33 @@ export function sigmoid_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { 
 // --------------------------------------------------------------- silu ----
 // silu(x) = x sigma(x). f32: x * N in f64 is exact, one division, one
 // rounding to f32. x is clamped below at -200 so that silu(-Infinity) is
-// -200 * 0 = -0 rather than -Infinity * 0 = NaN (below -110 e is 0 anyway).
+// -200 * 0 = -0 rather than -Infinity * 0 = NaN (below -160 e is 0 anyway, even scaled).
 
 @final class Silu32 {
   @inline vec(x: v128, a: v128, b: v128): v128 {
-    const e = expF32x4(negAbsF32x4(x));
-    const n = v128.bitselect(e, f32x4.splat(1.0), f32x4.lt(x, f32x4.splat(0)));
+    const es = expScaledF32x4(negAbsF32x4(x), 64);
+    const ns = v128.bitselect(es, f32x4.splat(SCALE_F32), f32x4.lt(x, f32x4.splat(0)));
     const xc = f32x4.pmax(x, f32x4.splat(-200.0));
-    const one = f64x2.splat(1.0);
-    const lo = f64x2.div(f64x2.mul(widenLo(xc), widenLo(n)), f64x2.add(one, widenLo(e)));
-    const hi = f64x2.div(f64x2.mul(widenHi(xc), widenHi(n)), f64x2.add(one, widenHi(e)));
+    const one = f64x2.splat(1.0), unscale = f64x2.splat(UNSCALE);
+    const lo = f64x2.div(f64x2.mul(f64x2.mul(widenLo(xc), widenLo(ns)), unscale), f64x2.add(one, f64x2.mul(widenLo(es), unscale)));
+    const hi = f64x2.div(f64x2.mul(f64x2.mul(widenHi(xc), widenHi(ns)), unscale), f64x2.add(one, f64x2.mul(widenHi(es), unscale)));
     return narrow(lo, hi);
   }
   @inline one(x: f32, a: f32, b: f32): f32 {
-    const e = expF32(-abs(x));
-    const n: f32 = x < 0 ? e : 1.0;
+    const es = expScaledF32(-abs(x), 64);
+    const ns: f32 = x < 0 ? es : SCALE_F32;
     const xc: f32 = x < -200.0 ? -200.0 : x;
-    return <f32>((<f64>xc * <f64>n) / (1.0 + <f64>e));
+    return <f32>(((<f64>xc * <f64>ns) * UNSCALE) / (1.0 + <f64>es * UNSCALE));
   }
 }
 
 @final class Silu64 {
   @inline vec(x: v128, a: v128, b: v128): v128 {
-    return f64x2.mul(f64x2.pmax(x, f64x2.splat(-1.0e4)), sigmoidF64x2(x));
+    return f64x2.mul(f64x2.mul(f64x2.pmax(x, f64x2.splat(-1.0e4)), sigmoidScaledF64x2(x)), f64x2.splat(UNSCALE_F64));
   }
   @inline one(x: f64, a: f64, b: f64): f64 {
     const xc = x < -1.0e4 ? -1.0e4 : x;
-    return xc * sigmoidF64(x);
+    return (xc * sigmoidScaledF64(x)) * UNSCALE_F64;
   }
 }
 
@@ -144,36 +154,44 @@ export function silu_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { map
 // negative side. e^-|y - yl| = e^-|y| (1 -+ yl) to first order.
 // The switch to x compares the rounded beta*x with threshold, as PyTorch does.
 
+// Far out on the negative side e^-|y| is an f32 subnormal: it comes scaled by
+// 2^64, and below 2^-20 log1p(e) is taken as e - e^2/2 in f64 (error < e^3/3).
+const TINY_E: f64 = 9.5367431640625e-7; // 2^-20
+
 @final class Softplus32 {
   @inline vec(x: v128, beta: v128, threshold: v128): v128 {
     const y = f32x4.mul(x, beta);
-    const e = expF32x4(negAbsF32x4(y));
-    const l = log1pF32x4(e);
+    const es = expScaledF32x4(negAbsF32x4(y), 64);
+    const l = log1pF32x4(f32x4.mul(es, f32x4.splat(<f32>UNSCALE)));
     const yp = f32x4.pmax(y, f32x4.splat(0));
     const betaW = widenLo(beta);
-    // yl = beta*x - y exactly, in f64; its effect on log1p(e) is -+yl*e/(1+e).
-    const lo = this.half(widenLo(x), widenLo(y), widenLo(e), widenLo(l), widenLo(yp), betaW);
-    const hi = this.half(widenHi(x), widenHi(y), widenHi(e), widenHi(l), widenHi(yp), betaW);
+    const lo = this.half(widenLo(x), widenLo(y), widenLo(es), widenLo(l), widenLo(yp), betaW);
+    const hi = this.half(widenHi(x), widenHi(y), widenHi(es), widenHi(l), widenHi(yp), betaW);
     return v128.bitselect(x, narrow(lo, hi), f32x4.gt(y, threshold));
   }
-  @inline half(x: v128, y: v128, e: v128, l: v128, yp: v128, beta: v128): v128 {
-    // Guard: where |y| is huge or infinite the correction is meaningless (and could be inf - inf).
+  @inline half(x: v128, y: v128, es: v128, l: v128, yp: v128, beta: v128): v128 {
+    const one = f64x2.splat(1.0);
+    const e = f64x2.mul(es, f64x2.splat(UNSCALE));
+    const lw = v128.bitselect(l, f64x2.sub(e, f64x2.mul(f64x2.mul(f64x2.splat(0.5), e), e)), f64x2.ge(e, f64x2.splat(TINY_E)));
+    // yl = beta*x - y exactly; guarded where |y| is huge or infinite (inf - inf).
     const yl = v128.and(f64x2.sub(f64x2.mul(x, beta), y), f64x2.lt(f64x2.abs(y), f64x2.splat(1.0e30)));
     // d/dy [max(y,0) + log1p(e^-|y|)] = sigma(y): 1 - e/(1+e) for y > 0, e/(1+e) otherwise.
-    const se = f64x2.div(e, f64x2.add(f64x2.splat(1.0), e));
-    const slope = v128.bitselect(f64x2.sub(f64x2.splat(1.0), se), se, f64x2.gt(y, f64x2.splat(0)));
-    return f64x2.div(f64x2.add(f64x2.add(yp, l), f64x2.mul(yl, slope)), beta);
+    const se = f64x2.div(e, f64x2.add(one, e));
+    const slope = v128.bitselect(f64x2.sub(one, se), se, f64x2.gt(y, f64x2.splat(0)));
+    return f64x2.div(f64x2.add(f64x2.add(yp, lw), f64x2.mul(yl, slope)), beta);
   }
   @inline one(x: f32, beta: f32, threshold: f32): f32 {
     const y = x * beta;
     if (y > threshold) return x;
-    const e = expF32(-abs(y));
-    const l = log1pF32(e);
+    const es = expScaledF32(-abs(y), 64);
+    const l = log1pF32(es * <f32>UNSCALE);
+    const e = <f64>es * UNSCALE;
+    const lw = e >= TINY_E ? <f64>l : e - (0.5 * e) * e;
     const yp: f32 = y < 0 ? 0 : y;
     const yl = abs(y) < 1.0e30 ? <f64>x * <f64>beta - <f64>y : 0.0;
-    const se = <f64>e / (1.0 + <f64>e);
+    const se = e / (1.0 + e);
     const slope = y > 0 ? 1.0 - se : se;
-    return <f32>(((<f64>yp + <f64>l) + yl * slope) / <f64>beta);
+    return <f32>(((<f64>yp + lw) + yl * slope) / <f64>beta);
   }
 }
 
@@ -188,7 +206,11 @@ export function silu_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { map
     const se = f64x2.div(e, f64x2.add(one, e));
     const slope = v128.bitselect(f64x2.sub(one, se), se, f64x2.gt(y, f64x2.splat(0)));
     const s = f64x2.add(yp, f64x2.add(l, f64x2.mul(yl, slope)));
-    return v128.bitselect(x, f64x2.div(s, beta), f64x2.gt(y, threshold));
+    // Below y = -40, log1p(e) = e to 2^-57 and e may be subnormal: e (1 + yl) / beta from e * 2^128.
+    const es = expScaledF64x2(negAbsF64x2(y), 128);
+    const tiny = f64x2.mul(f64x2.div(f64x2.add(es, f64x2.mul(es, yl)), beta), f64x2.splat(UNSCALE_F64));
+    const body = v128.bitselect(tiny, f64x2.div(s, beta), f64x2.lt(y, f64x2.splat(-40.0)));
+    return v128.bitselect(x, body, f64x2.gt(y, threshold));
   }
   @inline one(x: f64, beta: f64, threshold: f64): f64 {
     const y = x * beta;
@@ -199,6 +221,10 @@ export function silu_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { map
     const yp = y < 0 ? 0.0 : y;
     const se = e / (1.0 + e);
     const slope = y > 0 ? 1.0 - se : se;
+    if (y < -40.0) {
+      const es = expScaledF64(-abs(y), 128);
+      return ((es + es * yl) / beta) * UNSCALE_F64;
+    }
     return (yp + (l + yl * slope)) / beta;
   }
 }

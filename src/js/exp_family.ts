@@ -2,7 +2,7 @@
 // operation. In f32 ops, steps the kernel widens to f64 are plain JS
 // arithmetic, and the Float32Array store does the final rounding.
 import type { JsUnaryKernel } from './map.js';
-import { expF32, expm1F32, log1pF32, expF64, expm1F64, log1pF64 } from './core/exp.js';
+import { expScaledF32, expm1F32, log1pF32, expF32, expF64, expScaledF64, expm1F64, log1pF64 } from './core/exp.js';
 
 const fr = Math.fround;
 const SPLIT = 134217729.0;
@@ -18,43 +18,53 @@ function productErrorF64(a: number, b: number, p: number): number {
   return err === err ? err : 0.0;
 }
 
-function sigmoidF64(x: number): number {
-  const e = expF64(-Math.abs(x));
+const SCALE_F32 = 18446744073709551616.0; // 2^64
+const UNSCALE = 5.421010862427522e-20; // 2^-64
+const SCALE_F64 = 3.402823669209385e38; // 2^128
+const UNSCALE_F64 = 2.938735877055719e-39; // 2^-128
+const TINY_E = 9.5367431640625e-7; // 2^-20
+
+function sigmoidScaledF64(x: number): number {
+  const es = expScaledF64(-Math.abs(x), 128);
+  const e = es * UNSCALE_F64;
   const s = 1.0 + e;
   const d = e - (s - 1.0);
-  const q = (x < 0 ? e : 1.0) / s;
+  const q = (x < 0 ? es : SCALE_F64) / s;
   return q - (q * d) / s;
 }
 
 export const sigmoid: JsUnaryKernel = {
   f32: (x) => {
-    const e = expF32(-Math.abs(x));
-    return (x < 0 ? e : 1.0) / (1.0 + e);
+    const es = expScaledF32(-Math.abs(x), 64);
+    const ns = x < 0 ? es : SCALE_F32;
+    return (ns * UNSCALE) / (1.0 + es * UNSCALE);
   },
-  f64: sigmoidF64,
+  f64: (x) => sigmoidScaledF64(x) * UNSCALE_F64,
 };
 
 export const silu: JsUnaryKernel = {
   f32: (x) => {
-    const e = expF32(-Math.abs(x));
-    const n = x < 0 ? e : 1.0;
+    const es = expScaledF32(-Math.abs(x), 64);
+    const ns = x < 0 ? es : SCALE_F32;
     const xc = x < -200.0 ? -200.0 : x;
-    return (xc * n) / (1.0 + e);
+    return ((xc * ns) * UNSCALE) / (1.0 + es * UNSCALE);
   },
-  f64: (x) => (x < -1.0e4 ? -1.0e4 : x) * sigmoidF64(x),
+  f64: (x) => ((x < -1.0e4 ? -1.0e4 : x) * sigmoidScaledF64(x)) * UNSCALE_F64,
 };
 
 export const softplus: JsUnaryKernel = {
   f32: (x, beta, threshold) => {
     const y = fr(x * beta);
     if (y > threshold) return x;
-    const e = expF32(-Math.abs(y));
-    const l = log1pF32(e);
+    const es = expScaledF32(-Math.abs(y), 64);
+    const l = log1pF32(fr(es * fr(UNSCALE)));
+    const e = es * UNSCALE;
+    const lw = e >= TINY_E ? l : e - (0.5 * e) * e;
     const yp = y < 0 ? 0 : y;
     const yl = Math.abs(y) < 1.0e30 ? x * beta - y : 0.0;
     const se = e / (1.0 + e);
     const slope = y > 0 ? 1.0 - se : se;
-    return ((yp + l) + yl * slope) / beta;
+    return ((yp + lw) + yl * slope) / beta;
   },
   f64: (x, beta, threshold) => {
     const y = x * beta;
@@ -65,6 +75,10 @@ export const softplus: JsUnaryKernel = {
     const yp = y < 0 ? 0.0 : y;
     const se = e / (1.0 + e);
     const slope = y > 0 ? 1.0 - se : se;
+    if (y < -40.0) {
+      const es = expScaledF64(-Math.abs(y), 128);
+      return ((es + es * yl) / beta) * UNSCALE_F64;
+    }
     return (yp + (l + yl * slope)) / beta;
   },
 };

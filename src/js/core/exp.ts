@@ -28,7 +28,7 @@ const LOG2E_F32 = fr(1.44269502);
 const SHIFT_F32 = 12582912.0;
 const LN2_HI_F32 = 0.693145751953125;
 const LN2_LO_F32 = fr(1.428606765330187e-6);
-const EXP_MIN_F32 = -110.0;
+const EXP_MIN_F32 = -160.0;
 const EXP_MAX_F32 = 89.0;
 const E2_F32 = 0.5;
 const E3_F32 = fr(0.16666667);
@@ -47,6 +47,11 @@ function expm1ReducedF32(r: number): number {
 }
 
 export function expF32(x: number): number {
+  return expScaledF32(x, 0);
+}
+
+/** e^x * 2^k, see assembly/core/exp.ts. */
+export function expScaledF32(x: number, k: number): number {
   x = x < EXP_MIN_F32 ? EXP_MIN_F32 : x;
   x = EXP_MAX_F32 < x ? EXP_MAX_F32 : x;
   const shifted = fr(fr(x * LOG2E_F32) + SHIFT_F32);
@@ -55,7 +60,7 @@ export function expF32(x: number): number {
   const p = fr(1 + expm1ReducedF32(r));
   if (Number.isNaN(p)) return NaN;
   const n1 = n >> 1;
-  return fr(fr(p * pow2F32(n1)) * pow2F32(n - n1));
+  return fr(fr(p * pow2F32(n1)) * pow2F32(n - n1 + k));
 }
 
 const EXPM1_MIN_F32 = -40.0;
@@ -113,7 +118,7 @@ const LOG2E_F64 = 1.4426950408889634;
 const SHIFT_F64 = 6755399441055744.0;
 const LN2_HI_F64 = 6.93147180369123816490e-01;
 const LN2_LO_F64 = 1.90821492927058770002e-10;
-const EXP_MIN_F64 = -746.0;
+const EXP_MIN_F64 = -840.0;
 const EXP_MAX_F64 = 710.0;
 const E2 = 0.5;
 const E3 = 1.0 / 6.0;
@@ -144,6 +149,11 @@ function expm1ReducedF64(r: number): number {
 }
 
 export function expF64(x: number): number {
+  return expScaledF64(x, 0);
+}
+
+/** e^x * 2^k, see assembly/core/exp.ts. */
+export function expScaledF64(x: number, k: number): number {
   x = x < EXP_MIN_F64 ? EXP_MIN_F64 : x;
   x = EXP_MAX_F64 < x ? EXP_MAX_F64 : x;
   const shifted = x * LOG2E_F64 + SHIFT_F64;
@@ -152,7 +162,7 @@ export function expF64(x: number): number {
   const p = 1.0 + expm1ReducedF64(r);
   if (Number.isNaN(p)) return NaN;
   const n1 = Math.floor(n / 2);
-  return (p * pow2F64(n1)) * pow2F64(n - n1);
+  return (p * pow2F64(n1)) * pow2F64(n - n1 + k);
 }
 
 const EXPM1_MIN_F64 = -45.0;
