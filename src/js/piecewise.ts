@@ -1,4 +1,5 @@
 // Mirror of assembly/kernels/piecewise.ts.
+import type { FloatArray } from '../types.js';
 import type { JsUnaryKernel } from './map.js';
 
 export const identity: JsUnaryKernel = {
@@ -10,3 +11,140 @@ export const relu: JsUnaryKernel = {
   f32: (x) => (x < 0 ? 0 : x),
   f64: (x) => (x < 0 ? 0 : x),
 };
+
+const fr = Math.fround;
+
+export const step: JsUnaryKernel = {
+  f32: (x, a) => (x < a ? 0 : x >= a ? 1 : x),
+  f64: (x, a) => (x < a ? 0 : x >= a ? 1 : x),
+};
+
+export const threshold: JsUnaryKernel = {
+  f32: (x, a, b) => (x <= a ? b : x),
+  f64: (x, a, b) => (x <= a ? b : x),
+};
+
+function relu6Op(x: number): number {
+  const r = x < 0 ? 0 : x;
+  return 6 < r ? 6 : r;
+}
+export const relu6: JsUnaryKernel = { f32: relu6Op, f64: relu6Op };
+
+// t = alpha x; the one inf * 0 (x = -Infinity, alpha = +-0) gives -alpha.
+const leaky32 = (x: number, a: number): number => {
+  const t = fr(a * x);
+  return x >= 0 ? x : t !== t && x === x ? -a : t;
+};
+const leaky64 = (x: number, a: number): number => {
+  const t = a * x;
+  return x >= 0 ? x : t !== t && x === x ? -a : t;
+};
+export const leakyRelu: JsUnaryKernel = { f32: leaky32, f64: leaky64 };
+
+function hardTanhOp(x: number, a: number, b: number): number {
+  const r = x < a ? a : x;
+  return b < r ? b : r;
+}
+export const hardTanh: JsUnaryKernel = { f32: hardTanhOp, f64: hardTanhOp };
+
+export const softshrink: JsUnaryKernel = {
+  f32: (x, a) => (Math.abs(x) <= a ? 0 : x > 0 ? fr(x - a) : fr(x + a)),
+  f64: (x, a) => (Math.abs(x) <= a ? 0 : x > 0 ? x - a : x + a),
+};
+
+function hardshrinkOp(x: number, a: number): number {
+  return Math.abs(x) <= a ? 0 : x;
+}
+export const hardshrink: JsUnaryKernel = { f32: hardshrinkOp, f64: hardshrinkOp };
+
+// (x + 3) / 6 below -1 (x + 3 exact there), x / 6 + 1/2 above: <= 0.75 ULP.
+export const hardSigmoid: JsUnaryKernel = {
+  f32: (x) => {
+    let xc = x < -3 ? -3 : x;
+    xc = 3 < xc ? 3 : xc;
+    return xc < -1 ? fr(fr(xc + 3) / 6) : fr(fr(xc / 6) + 0.5);
+  },
+  f64: (x) => {
+    let xc = x < -3 ? -3 : x;
+    xc = 3 < xc ? 3 : xc;
+    return xc < -1 ? (xc + 3) / 6 : xc / 6 + 0.5;
+  },
+};
+
+const SPLIT = 134217729; // 2^27 + 1
+const BIG = 1152921504606846976; // 2^60
+
+export const hardSwish: JsUnaryKernel = {
+  // In f64; the Float32Array store rounds like f32.demote_f64.
+  f32: (x) => (x >= 3 ? x : x <= -3 ? 0 : (x * (x + 3)) / 6),
+  // Compensated (see assembly/kernels/piecewise.ts).
+  f64: (x) => {
+    let xc = x < -3 ? -3 : x;
+    xc = 3 < xc ? 3 : xc;
+    const s = xc + 3;
+    const e = xc - (s - 3);
+    const ph = xc * s;
+    const tx = SPLIT * xc;
+    const xh = tx - (tx - xc);
+    const xl = xc - xh;
+    const ts = SPLIT * s;
+    const sh = ts - (ts - s);
+    const sl = s - sh;
+    const pl = xh * sh - ph + xh * sl + xl * sh + xl * sl;
+    const q = ph / 6;
+    const tq = SPLIT * q;
+    const qh = tq - (tq - q);
+    const ql = q - qh;
+    const rem = ph - qh * 6 - ql * 6;
+    const r = q + (rem + pl + xc * e) / 6;
+    return x >= 3 ? x : x <= -3 ? 0 : r;
+  },
+};
+
+export const softsign: JsUnaryKernel = {
+  // In f64 after the clamp to +-2^60 (exact in f32); the store rounds.
+  f32: (x) => {
+    let xc = x < -BIG ? -BIG : x;
+    xc = BIG < xc ? BIG : xc;
+    return xc / (1 + Math.abs(xc));
+  },
+  f64: (x) => {
+    let xc = x < -BIG ? -BIG : x;
+    xc = BIG < xc ? BIG : xc;
+    const ax = Math.abs(xc);
+    const d = 1 + ax;
+    const bb = d - 1;
+    const e = 1 - (d - bb) + (ax - bb);
+    const q = xc / d;
+    const ph = q * d;
+    const tq = SPLIT * q;
+    const qh = tq - (tq - q);
+    const ql = q - qh;
+    const td = SPLIT * d;
+    const dh = td - (td - d);
+    const dl = d - dh;
+    const pl = qh * dh - ph + qh * dl + ql * dh + ql * dl;
+    const rem = xc - ph - pl;
+    return q + (rem - q * e) / d;
+  },
+};
+
+/**
+ * prelu with one alpha per channel: element i has channel
+ * floor((offset + i) / inner) % channels. Walks runs of one channel, as
+ * prelu_f32/prelu_f64 do, with leakyRelu's op.
+ */
+export function preluChannels(x: FloatArray, y: FloatArray, alpha: FloatArray, channels: number, inner: number, offset: number): void {
+  const op = x instanceof Float32Array ? leaky32 : leaky64;
+  const n = x.length;
+  let c = Math.floor(offset / inner) % channels;
+  let pos = offset % inner;
+  let i = 0;
+  while (i < n) {
+    const end = Math.min(i + inner - pos, n);
+    const a = alpha[c]!;
+    for (; i < end; i++) y[i] = op(x[i]!, a);
+    pos = 0;
+    if (++c === channels) c = 0;
+  }
+}
