@@ -79,9 +79,9 @@ const UNSCALE: f64 = 5.421010862427522e-20; // 2^-64
 
 // f64: 1 + e rounds; d = e - ((1 + e) - 1) is that rounding exactly (Fast2Sum,
 // 1 >= e), and q - q*d/(1 + e) removes it to first order, leaving the
-// division's and the exp core's errors. The numerator is scaled by 2^128 so
-// that silu can multiply by x before the one rounding into subnormals.
-const SCALE_F64: f64 = 3.402823669209385e38; // 2^128
+// division's and the exp core's errors. For x < 0 the numerator e^-|x| is
+// scaled by 2^128 so that silu can multiply by x before the one rounding into
+// subnormals; unscaleF64(x) is then 2^-128, else 1 (x * 2^128 would overflow).
 const UNSCALE_F64: f64 = 2.938735877055719e-39; // 2^-128
 
 @inline function sigmoidScaledF64x2(x: v128): v128 {
@@ -90,7 +90,7 @@ const UNSCALE_F64: f64 = 2.938735877055719e-39; // 2^-128
   const e = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
   const s = f64x2.add(one, e);
   const d = f64x2.sub(e, f64x2.sub(s, one));
-  const q = f64x2.div(v128.bitselect(es, f64x2.splat(SCALE_F64), f64x2.lt(x, f64x2.splat(0))), s);
+  const q = f64x2.div(v128.bitselect(es, one, f64x2.lt(x, f64x2.splat(0))), s);
   return f64x2.sub(q, f64x2.div(f64x2.mul(q, d), s));
 }
 @inline function sigmoidScaledF64(x: f64): f64 {
@@ -98,13 +98,20 @@ const UNSCALE_F64: f64 = 2.938735877055719e-39; // 2^-128
   const e = es * UNSCALE_F64;
   const s = 1.0 + e;
   const d = e - (s - 1.0);
-  const q = (x < 0 ? es : SCALE_F64) / s;
+  const q = (x < 0 ? es : 1.0) / s;
   return q - (q * d) / s;
 }
 
+@inline function unscaleF64x2(x: v128): v128 {
+  return v128.bitselect(f64x2.splat(UNSCALE_F64), f64x2.splat(1.0), f64x2.lt(x, f64x2.splat(0)));
+}
+@inline function unscaleF64(x: f64): f64 {
+  return x < 0 ? UNSCALE_F64 : 1.0;
+}
+
 @final class Sigmoid64 {
-  @inline vec(x: v128, a: v128, b: v128): v128 { return f64x2.mul(sigmoidScaledF64x2(x), f64x2.splat(UNSCALE_F64)); }
-  @inline one(x: f64, a: f64, b: f64): f64 { return sigmoidScaledF64(x) * UNSCALE_F64; }
+  @inline vec(x: v128, a: v128, b: v128): v128 { return f64x2.mul(sigmoidScaledF64x2(x), unscaleF64x2(x)); }
+  @inline one(x: f64, a: f64, b: f64): f64 { return sigmoidScaledF64(x) * unscaleF64(x); }
 }
 
 export function sigmoid_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF32<Sigmoid32>(x, y, n, a, b); }
@@ -135,11 +142,11 @@ export function sigmoid_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { 
 
 @final class Silu64 {
   @inline vec(x: v128, a: v128, b: v128): v128 {
-    return f64x2.mul(f64x2.mul(f64x2.pmax(x, f64x2.splat(-1.0e4)), sigmoidScaledF64x2(x)), f64x2.splat(UNSCALE_F64));
+    return f64x2.mul(f64x2.mul(f64x2.pmax(x, f64x2.splat(-1.0e4)), sigmoidScaledF64x2(x)), unscaleF64x2(x));
   }
   @inline one(x: f64, a: f64, b: f64): f64 {
     const xc = x < -1.0e4 ? -1.0e4 : x;
-    return (xc * sigmoidScaledF64(x)) * UNSCALE_F64;
+    return (xc * sigmoidScaledF64(x)) * unscaleF64(x);
   }
 }
 

@@ -20,7 +20,6 @@ function productErrorF64(a: number, b: number, p: number): number {
 
 const SCALE_F32 = 18446744073709551616.0; // 2^64
 const UNSCALE = 5.421010862427522e-20; // 2^-64
-const SCALE_F64 = 3.402823669209385e38; // 2^128
 const UNSCALE_F64 = 2.938735877055719e-39; // 2^-128
 const TINY_E = 9.5367431640625e-7; // 2^-20
 
@@ -29,7 +28,7 @@ function sigmoidScaledF64(x: number): number {
   const e = es * UNSCALE_F64;
   const s = 1.0 + e;
   const d = e - (s - 1.0);
-  const q = (x < 0 ? es : SCALE_F64) / s;
+  const q = (x < 0 ? es : 1.0) / s;
   return q - (q * d) / s;
 }
 
@@ -39,7 +38,7 @@ export const sigmoid: JsUnaryKernel = {
     const ns = x < 0 ? es : SCALE_F32;
     return (ns * UNSCALE) / (1.0 + es * UNSCALE);
   },
-  f64: (x) => sigmoidScaledF64(x) * UNSCALE_F64,
+  f64: (x) => sigmoidScaledF64(x) * (x < 0 ? UNSCALE_F64 : 1.0),
 };
 
 export const silu: JsUnaryKernel = {
@@ -49,7 +48,7 @@ export const silu: JsUnaryKernel = {
     const xc = x < -200.0 ? -200.0 : x;
     return ((xc * ns) * UNSCALE) / (1.0 + es * UNSCALE);
   },
-  f64: (x) => ((x < -1.0e4 ? -1.0e4 : x) * sigmoidScaledF64(x)) * UNSCALE_F64,
+  f64: (x) => ((x < -1.0e4 ? -1.0e4 : x) * sigmoidScaledF64(x)) * (x < 0 ? UNSCALE_F64 : 1.0),
 };
 
 export const softplus: JsUnaryKernel = {
