@@ -215,6 +215,16 @@ describe.each([Float32Array, Float64Array] as const)('%o', (Ctor) => {
     }
   }
 
+  it('keeps the sign of zero where the formula does', () => {
+    for (const b of backends) {
+      expect(Object.is(fn(b, 'hardSwish')(Ctor.of(-0))[0], -0)).toBe(true);
+      expect(Object.is(fn(b, 'hardSwish')(Ctor.of(-3))[0], 0)).toBe(true);
+      expect(Object.is(fn(b, 'softsign')(Ctor.of(-0))[0], -0)).toBe(true);
+      expect(Object.is(fn(b, 'relu')(Ctor.of(-0))[0], -0)).toBe(true);
+      expect(Object.is(fn(b, 'relu6')(Ctor.of(-0))[0], -0)).toBe(true);
+    }
+  });
+
   describe('prelu per channel', () => {
     const layouts: Array<{ shape: number[]; axis: number }> = [
       { shape: [2, 3, 5], axis: 1 },

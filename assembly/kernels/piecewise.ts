@@ -239,7 +239,9 @@ export function hardSigmoid_f64(x: usize, y: usize, n: i32, a: f64, b: f64): voi
     const ql = f64x2.sub(q, qh);
     const rem = f64x2.sub(f64x2.sub(ph, f64x2.mul(qh, six)), f64x2.mul(ql, six));
     const r = f64x2.add(q, f64x2.div(f64x2.add(f64x2.add(rem, pl), f64x2.mul(xc, e)), six));
-    return v128.bitselect(x, v128.bitselect(f64x2.splat(0), r, f64x2.le(x, f64x2.splat(-3))), f64x2.ge(x, three));
+    // x = +-0 passes through (the split terms would turn -0 into +0; f32 keeps -0 too).
+    const keep = v128.or(f64x2.ge(x, three), f64x2.eq(x, f64x2.splat(0)));
+    return v128.bitselect(x, v128.bitselect(f64x2.splat(0), r, f64x2.le(x, f64x2.splat(-3))), keep);
   }
   @inline one(x: f64, a: f64, b: f64): f64 {
     let xc: f64 = x < -3 ? -3 : x;
@@ -260,7 +262,7 @@ export function hardSigmoid_f64(x: usize, y: usize, n: i32, a: f64, b: f64): voi
     const ql = q - qh;
     const rem = (ph - qh * 6) - ql * 6;
     const r = q + ((rem + pl) + xc * e) / 6;
-    return x >= 3 ? x : (x <= -3 ? 0 : r);
+    return x >= 3 || x == 0 ? x : (x <= -3 ? 0 : r);
   }
 }
 export function hardSwish_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF32<HardSwish32>(x, y, n, a, b); }
@@ -317,7 +319,8 @@ export function hardSwish_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void 
       f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(qh, dh), ph), f64x2.mul(qh, dl)), f64x2.mul(ql, dh)),
       f64x2.mul(ql, dl));
     const rem = f64x2.sub(f64x2.sub(xc, ph), pl);
-    return f64x2.add(q, f64x2.div(f64x2.sub(rem, f64x2.mul(q, e)), d));
+    // x = +-0 passes through (q + (+0) would turn -0 into +0; f32 keeps -0 too).
+    return v128.bitselect(x, f64x2.add(q, f64x2.div(f64x2.sub(rem, f64x2.mul(q, e)), d)), f64x2.eq(x, f64x2.splat(0)));
   }
   @inline one(x: f64, a: f64, b: f64): f64 {
     let xc: f64 = x < -BIG ? -BIG : x;
@@ -336,7 +339,7 @@ export function hardSwish_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void 
     const dl = d - dh;
     const pl = (((qh * dh - ph) + qh * dl) + ql * dh) + ql * dl;
     const rem = (xc - ph) - pl;
-    return q + (rem - q * e) / d;
+    return x == 0 ? x : q + (rem - q * e) / d;
   }
 }
 export function softsign_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF32<Softsign32>(x, y, n, a, b); }

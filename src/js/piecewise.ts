@@ -97,7 +97,7 @@ export const hardSwish: JsUnaryKernel = {
     const ql = q - qh;
     const rem = ph - qh * 6 - ql * 6;
     const r = q + (rem + pl + xc * e) / 6;
-    return x >= 3 ? x : x <= -3 ? 0 : r;
+    return x >= 3 || x === 0 ? x : x <= -3 ? 0 : r;
   },
 };
 
@@ -125,7 +125,7 @@ export const softsign: JsUnaryKernel = {
     const dl = d - dh;
     const pl = qh * dh - ph + qh * dl + ql * dh + ql * dl;
     const rem = xc - ph - pl;
-    return q + (rem - q * e) / d;
+    return x === 0 ? x : q + (rem - q * e) / d;
   },
 };
 
