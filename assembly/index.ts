@@ -3,6 +3,7 @@
 // kernels by name (`<kernel>_f32`, `<kernel>_f64`).
 export * from './kernels/piecewise';
 export * from './kernels/exp_family';
+export * from './kernels/tanh_family';
 
 // First byte the wrapper may use for its own buffers: everything below holds
 // the module's static data.

@@ -9,6 +9,7 @@
 // f64 kernels stay in f64x2 and compensate the rounding of 1 + e^x.
 import { mapF32, mapF64 } from './map';
 import { expF32x4, expF32, expScaledF32x4, expScaledF32, expm1F32x4, expm1F32, log1pF32x4, log1pF32, expF64x2, expF64, expScaledF64x2, expScaledF64, expm1F64x2, expm1F64, log1pF64x2, log1pF64 } from '../core/exp';
+import { productErrorF64x2, productErrorF64 } from '../core/dd';
 
 const SIGN_F32 = 0x80000000;
 const SIGN_F64: i64 = 0x8000000000000000;
@@ -19,32 +20,6 @@ const SIGN_F64: i64 = 0x8000000000000000;
 @inline function widenHi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
 @inline function narrow(lo: v128, hi: v128): v128 {
   return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
-
-// Dekker's exact product without FMA: a*b = hi + lo exactly (|a*b| < 2^996).
-// SPLIT = 2^27 + 1 cuts a double into two 26-bit halves.
-const SPLIT: f64 = 134217729.0;
-@inline function productErrorF64x2(a: v128, b: v128, p: v128): v128 {
-  const ca = f64x2.mul(a, f64x2.splat(SPLIT));
-  const ah = f64x2.sub(ca, f64x2.sub(ca, a));
-  const al = f64x2.sub(a, ah);
-  const cb = f64x2.mul(b, f64x2.splat(SPLIT));
-  const bh = f64x2.sub(cb, f64x2.sub(cb, b));
-  const bl = f64x2.sub(b, bh);
-  const e = f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl)), f64x2.mul(al, bh));
-  const err = f64x2.add(e, f64x2.mul(al, bl));
-  // Where the split overflowed (huge operands) the error is meaningless: use 0.
-  return v128.and(err, f64x2.eq(err, err));
-}
-@inline function productErrorF64(a: f64, b: f64, p: f64): f64 {
-  const ca = a * SPLIT;
-  const ah = ca - (ca - a);
-  const al = a - ah;
-  const cb = b * SPLIT;
-  const bh = cb - (cb - b);
-  const bl = b - bh;
-  const err = (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
-  return err == err ? err : 0.0;
 }
 
 // ------------------------------------------------------------ sigmoid ----

@@ -3,21 +3,9 @@
 // arithmetic, and the Float32Array store does the final rounding.
 import type { JsUnaryKernel } from './map.js';
 import { expScaledF32, expm1F32, log1pF32, expF32, expF64, expScaledF64, expm1F64, log1pF64 } from './core/exp.js';
+import { productErrorF64 } from './core/dd.js';
 
 const fr = Math.fround;
-const SPLIT = 134217729.0;
-
-function productErrorF64(a: number, b: number, p: number): number {
-  const ca = a * SPLIT;
-  const ah = ca - (ca - a);
-  const al = a - ah;
-  const cb = b * SPLIT;
-  const bh = cb - (cb - b);
-  const bl = b - bh;
-  const err = (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
-  return err === err ? err : 0.0;
-}
-
 const SCALE_F32 = 18446744073709551616.0; // 2^64
 const UNSCALE = 5.421010862427522e-20; // 2^-64
 const UNSCALE_F64 = 2.938735877055719e-39; // 2^-128

@@ -5,8 +5,9 @@ import type { FloatArray } from '../types.js';
 import { mapScalar, type JsUnaryKernel } from './map.js';
 import * as piecewise from './piecewise.js';
 import * as expFamily from './exp_family.js';
+import * as tanhFamily from './tanh_family.js';
 
-const families: ReadonlyArray<Readonly<Record<string, unknown>>> = [piecewise, expFamily];
+const families: ReadonlyArray<Readonly<Record<string, unknown>>> = [piecewise, expFamily, tanhFamily];
 
 /** Every elementwise kernel of the mirror, by kernel name. */
 export const jsUnaryKernels: Readonly<Record<string, JsUnaryKernel>> = Object.fromEntries(
