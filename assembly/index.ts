@@ -2,6 +2,7 @@
 // Every kernel family lives in its own file; the wrapper in src/ finds the
 // kernels by name (`<kernel>_f32`, `<kernel>_f64`).
 export * from './kernels/piecewise';
+export * from './kernels/softmax';
 
 // First byte the wrapper may use for its own buffers: everything below holds
 // the module's static data.
