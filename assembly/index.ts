@@ -4,6 +4,7 @@
 export * from './kernels/piecewise';
 export * from './kernels/exp_family';
 export * from './kernels/tanh_family';
+export * from './kernels/softmax';
 
 // First byte the wrapper may use for its own buffers: everything below holds
 // the module's static data.

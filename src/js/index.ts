@@ -6,8 +6,9 @@ import { mapScalar, type JsUnaryKernel } from './map.js';
 import * as piecewise from './piecewise.js';
 import * as expFamily from './exp_family.js';
 import * as tanhFamily from './tanh_family.js';
+import * as softmax from './softmax.js';
 
-const families: ReadonlyArray<Readonly<Record<string, unknown>>> = [piecewise, expFamily, tanhFamily];
+const families: ReadonlyArray<Readonly<Record<string, unknown>>> = [piecewise, expFamily, tanhFamily, softmax];
 
 /** Every elementwise kernel of the mirror, by kernel name. */
 export const jsUnaryKernels: Readonly<Record<string, JsUnaryKernel>> = Object.fromEntries(
