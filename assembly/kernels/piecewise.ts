@@ -4,6 +4,7 @@
 // and it keeps a NaN in x because the compare is false. Every `one` below is
 // written as that same compare-select so scalar, SIMD and JS agree on NaN and -0.
 import { mapF32, mapF64 } from './map';
+import { productErrorF64x2, productErrorF64, sumErrorF64x2, sumErrorF64 } from '../core/dd';
 
 @final class Identity32 {
   @inline vec(x: v128, a: v128, b: v128): v128 { return x; }
@@ -224,15 +225,7 @@ export function hardSigmoid_f64(x: usize, y: usize, n: i32, a: f64, b: f64): voi
     const s = f64x2.add(xc, three);
     const e = f64x2.sub(xc, f64x2.sub(s, three));
     const ph = f64x2.mul(xc, s);
-    const tx = f64x2.mul(C, xc);
-    const xh = f64x2.sub(tx, f64x2.sub(tx, xc));
-    const xl = f64x2.sub(xc, xh);
-    const ts = f64x2.mul(C, s);
-    const sh = f64x2.sub(ts, f64x2.sub(ts, s));
-    const sl = f64x2.sub(s, sh);
-    const pl = f64x2.add(
-      f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(xh, sh), ph), f64x2.mul(xh, sl)), f64x2.mul(xl, sh)),
-      f64x2.mul(xl, sl));
+    const pl = productErrorF64x2(xc, s, ph);
     const q = f64x2.div(ph, six);
     const tq = f64x2.mul(C, q);
     const qh = f64x2.sub(tq, f64x2.sub(tq, q));
@@ -249,13 +242,7 @@ export function hardSigmoid_f64(x: usize, y: usize, n: i32, a: f64, b: f64): voi
     const s = xc + 3;
     const e = xc - (s - 3);
     const ph = xc * s;
-    const tx = SPLIT * xc;
-    const xh = tx - (tx - xc);
-    const xl = xc - xh;
-    const ts = SPLIT * s;
-    const sh = ts - (ts - s);
-    const sl = s - sh;
-    const pl = (((xh * sh - ph) + xh * sl) + xl * sh) + xl * sl;
+    const pl = productErrorF64(xc, s, ph);
     const q = ph / 6;
     const tq = SPLIT * q;
     const qh = tq - (tq - q);
@@ -301,23 +288,14 @@ export function hardSwish_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void 
 }
 @final class Softsign64 {
   @inline vec(x: v128, a: v128, b: v128): v128 {
-    const one = f64x2.splat(1), C = f64x2.splat(SPLIT);
+    const one = f64x2.splat(1);
     const xc = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-BIG)), f64x2.splat(BIG));
     const ax = v128.and(xc, i64x2.splat(0x7fffffffffffffff));
     const d = f64x2.add(one, ax);
-    const bb = f64x2.sub(d, one);
-    const e = f64x2.add(f64x2.sub(one, f64x2.sub(d, bb)), f64x2.sub(ax, bb));
+    const e = sumErrorF64x2(one, ax, d);
     const q = f64x2.div(xc, d);
     const ph = f64x2.mul(q, d);
-    const tq = f64x2.mul(C, q);
-    const qh = f64x2.sub(tq, f64x2.sub(tq, q));
-    const ql = f64x2.sub(q, qh);
-    const td = f64x2.mul(C, d);
-    const dh = f64x2.sub(td, f64x2.sub(td, d));
-    const dl = f64x2.sub(d, dh);
-    const pl = f64x2.add(
-      f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(qh, dh), ph), f64x2.mul(qh, dl)), f64x2.mul(ql, dh)),
-      f64x2.mul(ql, dl));
+    const pl = productErrorF64x2(q, d, ph);
     const rem = f64x2.sub(f64x2.sub(xc, ph), pl);
     // x = +-0 passes through (q + (+0) would turn -0 into +0; f32 keeps -0 too).
     return v128.bitselect(x, f64x2.add(q, f64x2.div(f64x2.sub(rem, f64x2.mul(q, e)), d)), f64x2.eq(x, f64x2.splat(0)));
@@ -327,17 +305,10 @@ export function hardSwish_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void 
     xc = BIG < xc ? BIG : xc;
     const ax = Math.abs(xc);
     const d = 1 + ax;
-    const bb = d - 1;
-    const e = (1 - (d - bb)) + (ax - bb);
+    const e = sumErrorF64(1, ax, d);
     const q = xc / d;
     const ph = q * d;
-    const tq = SPLIT * q;
-    const qh = tq - (tq - q);
-    const ql = q - qh;
-    const td = SPLIT * d;
-    const dh = td - (td - d);
-    const dl = d - dh;
-    const pl = (((qh * dh - ph) + qh * dl) + ql * dh) + ql * dl;
+    const pl = productErrorF64(q, d, ph);
     const rem = (xc - ph) - pl;
     return x == 0 ? x : q + (rem - q * e) / d;
   }

@@ -1,6 +1,7 @@
 // Mirror of assembly/kernels/piecewise.ts.
 import type { FloatArray } from '../types.js';
 import type { JsUnaryKernel } from './map.js';
+import { productErrorF64, sumErrorF64 } from './core/dd.js';
 
 export const identity: JsUnaryKernel = {
   f32: (x) => x,
@@ -84,13 +85,7 @@ export const hardSwish: JsUnaryKernel = {
     const s = xc + 3;
     const e = xc - (s - 3);
     const ph = xc * s;
-    const tx = SPLIT * xc;
-    const xh = tx - (tx - xc);
-    const xl = xc - xh;
-    const ts = SPLIT * s;
-    const sh = ts - (ts - s);
-    const sl = s - sh;
-    const pl = xh * sh - ph + xh * sl + xl * sh + xl * sl;
+    const pl = productErrorF64(xc, s, ph);
     const q = ph / 6;
     const tq = SPLIT * q;
     const qh = tq - (tq - q);
@@ -113,17 +108,10 @@ export const softsign: JsUnaryKernel = {
     xc = BIG < xc ? BIG : xc;
     const ax = Math.abs(xc);
     const d = 1 + ax;
-    const bb = d - 1;
-    const e = 1 - (d - bb) + (ax - bb);
+    const e = sumErrorF64(1, ax, d);
     const q = xc / d;
     const ph = q * d;
-    const tq = SPLIT * q;
-    const qh = tq - (tq - q);
-    const ql = q - qh;
-    const td = SPLIT * d;
-    const dh = td - (td - d);
-    const dl = d - dh;
-    const pl = qh * dh - ph + qh * dl + ql * dh + ql * dl;
+    const pl = productErrorF64(q, d, ph);
     const rem = xc - ph - pl;
     return x === 0 ? x : q + (rem - q * e) / d;
   },
