@@ -3,18 +3,19 @@
 // params with their defaults and rounds them to the array's precision, and
 // then makes exactly one call into a backend's KernelSet.
 import { catalog, AXIS_MODE, COMMON_OPTIONS, type ActivationDef, type ParamDef, type ResolvedParams } from './catalog.js';
-import type { KernelSet } from './kernels.js';
+import type { KernelSet, Operand } from './kernels.js';
+import { WasmArray } from './wasm-array.js';
 import type { FloatArray } from './types.js';
 
 export interface CallOptions {
-  out?: FloatArray;
+  out?: FloatArray | WasmArray;
   shape?: readonly number[];
   axis?: number;
   [param: string]: unknown;
 }
 
 /** One activation: `fn(x, options?)` returns f(x) with x's type and length. */
-export type ActivationFn = <T extends FloatArray>(x: T, options?: CallOptions & { out?: T }) => T;
+export type ActivationFn = <T extends FloatArray | WasmArray>(x: T, options?: CallOptions & { out?: T }) => T;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -24,20 +25,33 @@ function describe(v: unknown): string {
 }
 
 const isFloatArray = (v: unknown): v is FloatArray => v instanceof Float32Array || v instanceof Float64Array;
+const isOperand = (v: unknown): v is Operand => isFloatArray(v) || (v instanceof WasmArray && !v.freed);
+
+function describeOperand(v: unknown): string {
+  if (v instanceof WasmArray) return v.freed ? 'freed WasmArray' : `WasmArray<${v.dtype}>`;
+  return describe(v);
+}
+
+/** The bytes an operand covers, and in which buffer. */
+function span(v: Operand): [ArrayBufferLike, number, number] {
+  if (v instanceof WasmArray) return [v.memory.bufferNow, v.ptr, v.ptr + v.length * v.BYTES_PER_ELEMENT];
+  return [v.buffer, v.byteOffset, v.byteOffset + v.byteLength];
+}
 
 function checkArrays(fname: string, x: unknown, out: unknown): void {
-  if (!isFloatArray(x)) {
-    throw new TypeError(`${fname}: x must be a Float32Array or Float64Array, got ${describe(x)}` + (out !== undefined ? ` (out: ${describe(out)})` : ''));
+  if (!isOperand(x)) {
+    throw new TypeError(`${fname}: x must be a Float32Array, Float64Array or WasmArray, got ${describeOperand(x)}` + (out !== undefined ? ` (out: ${describeOperand(out)})` : ''));
   }
   if (out === undefined) return;
-  if (!isFloatArray(out) || out.constructor !== x.constructor) {
-    throw new TypeError(`${fname}: out must have the type of x: x is a ${describe(x)}, out is a ${describe(out)}`);
+  if (!isOperand(out) || out.BYTES_PER_ELEMENT !== x.BYTES_PER_ELEMENT) {
+    throw new TypeError(`${fname}: out must have the element type of x: x is a ${describeOperand(x)}, out is a ${describeOperand(out)}`);
   }
   if (out.length !== x.length) {
     throw new RangeError(`${fname}: out has length ${out.length}, x has length ${x.length}`);
   }
-  if (out !== x && out.buffer === x.buffer) {
-    const xs = x.byteOffset, xe = xs + x.byteLength, os = out.byteOffset, oe = os + out.byteLength;
+  const [xb, xs, xe] = span(x);
+  const [ob, os, oe] = span(out);
+  if (out !== x && ob === xb) {
     const same = xs === os && xe === oe;
     if (!same && os < xe && xs < oe) {
       throw new RangeError(`${fname}: out overlaps x without being x (x bytes [${xs}, ${xe}), out bytes [${os}, ${oe})); pass out === x to compute in place`);
@@ -55,9 +69,9 @@ function checkKnownOptions(fname: string, def: ActivationDef, options: Record<st
 }
 
 /** Rounds a param to the array's precision (SPEC section 3). */
-const roundTo = (x: FloatArray, v: number): number => (x instanceof Float32Array ? Math.fround(v) : v);
+const roundTo = (x: Operand, v: number): number => (x.BYTES_PER_ELEMENT === 4 ? Math.fround(v) : v);
 
-function resolveNumber(fname: string, p: Extract<ParamDef, { type: 'number' }>, raw: unknown, x: FloatArray): number {
+function resolveNumber(fname: string, p: Extract<ParamDef, { type: 'number' }>, raw: unknown, x: Operand): number {
   if (raw === undefined) {
     if (p.default === undefined) throw new RangeError(`${fname}: param '${p.name}' is required (${p.doc})`);
     return roundTo(x, p.default);
@@ -71,7 +85,7 @@ function resolveNumber(fname: string, p: Extract<ParamDef, { type: 'number' }>, 
   return v;
 }
 
-function resolveShape(fname: string, x: FloatArray, shape: unknown): number[] {
+function resolveShape(fname: string, x: Operand, shape: unknown): number[] {
   if (shape === undefined) return [x.length];
   if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) throw new TypeError(`${fname}: shape must be an array of integers, got ${describe(shape)}`);
   const dims = Array.from(shape as ArrayLike<unknown>);
@@ -98,7 +112,7 @@ function split(shape: readonly number[], axis: number): [number, number, number]
   return [outer, shape[axis]!, inner];
 }
 
-function resolveParams(fname: string, def: ActivationDef, options: Record<string, unknown>, x: FloatArray): Record<string, number | string | ArrayLike<number>> {
+function resolveParams(fname: string, def: ActivationDef, options: Record<string, unknown>, x: Operand): Record<string, number | string | ArrayLike<number>> {
   const p: Record<string, number | string | ArrayLike<number>> = {};
   for (const param of def.params) {
     const raw = options[param.name];
@@ -131,7 +145,7 @@ function resolveParams(fname: string, def: ActivationDef, options: Record<string
 }
 
 function makeFunction(def: ActivationDef, kernels: () => KernelSet, fname = def.name): ActivationFn {
-  const fn = (x: FloatArray, options?: CallOptions): FloatArray => {
+  const fn = (x: Operand, options?: CallOptions): Operand => {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`${fname}: options must be an object, got ${describe(options)}`);
     }
@@ -139,7 +153,7 @@ function makeFunction(def: ActivationDef, kernels: () => KernelSet, fname = def.
     checkArrays(fname, x, opts['out']);
     checkKnownOptions(fname, def, opts);
     const p = resolveParams(fname, def, opts, x);
-    let run: (k: KernelSet, out: FloatArray) => void;
+    let run: (k: KernelSet, out: Operand) => void;
     if (def.kind === 'elementwise') {
       const c = def.call!(p);
       run = (k, out) => k.unary(c.kernel, x, out, c.a, c.b);
@@ -162,13 +176,16 @@ function makeFunction(def: ActivationDef, kernels: () => KernelSet, fname = def.
           if (values.length !== channels) {
             throw new RangeError(`${fname}: alpha has ${values.length} values, the shape [${shape.join(', ')}] has ${channels} channels along axis ${axis}`);
           }
-          const typed = x instanceof Float32Array ? Float32Array.from(values) : Float64Array.from(values);
+          const typed = x.BYTES_PER_ELEMENT === 4 ? Float32Array.from(values) : Float64Array.from(values);
           run = (k, out) => k.preluChannels(x, out, typed, inner);
         }
       }
     }
     // Every check has passed: only now is memory touched.
-    const out = (opts['out'] as FloatArray | undefined) ?? (x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length));
+    // A WasmArray x gets a WasmArray result in the same memory; a typed array a new typed array.
+    const out = (opts['out'] as Operand | undefined) ?? (x instanceof WasmArray
+      ? new WasmArray(x.memory, x.dtype, x.length)
+      : x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length));
     if (x.length > 0) run(kernels(), out);
     return out;
   };

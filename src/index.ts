@@ -12,7 +12,9 @@ export type { ActivationDef, ParamDef, NumberParam, EnumParam, ChannelParam, Pro
 export type { ActivationFn, CallOptions } from './api.js';
 export type { BackendName } from './kernels.js';
 export type { WasmSource } from './wasm.js';
-export type { FloatArray } from './types.js';
+export type { FloatArray, DType } from './types.js';
+export { WasmArray } from './wasm-array.js';
+import type { WasmArray } from './wasm-array.js';
 
 export interface BackendInfo {
   readonly name: BackendName;
@@ -33,9 +35,29 @@ type Functions = { readonly [K in FunctionName]: ActivationFn };
 
 /** A backend with every function bound to it, for using two backends side by side. */
 export type Backend = BackendInfo & Functions & {
+  /** A zero-copy array in this backend's WebAssembly memory (not on js). */
+  allocate(dtype: 'f32' | 'f64', length: number): WasmArray;
   /** Frees the backend's WebAssembly memory; its functions throw afterwards. */
   release(): void;
 };
+
+function checkAllocate(where: string, dtype: unknown, length: unknown): void {
+  if (dtype !== 'f32' && dtype !== 'f64') throw new TypeError(`${where}: dtype must be 'f32' or 'f64', got ${JSON.stringify(dtype)}`);
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`${where}: length must be an integer >= 0, got ${String(length)}`);
+  }
+}
+
+/**
+ * A zero-copy array in the active backend's WebAssembly memory: fill it
+ * through `.view`, pass it as x or out, free it with `.free()`. Throws on the
+ * js backend (call init() first). It belongs to the backend that made it:
+ * release() or a later init() with another backend invalidates it.
+ */
+export function allocate(dtype: 'f32' | 'f64', length: number): WasmArray {
+  checkAllocate('allocate', dtype, length);
+  return active.allocate(dtype, length);
+}
 
 let active: KernelSet = jsKernels;
 let pending: Promise<BackendInfo> | null = null;
@@ -197,7 +219,11 @@ export async function loadBackend(name: BackendName, options: Omit<InitOptions, 
   checkInitOptions('loadBackend', options);
   const kernels = await loadKernels(name, options);
   const bound = makeFunctions(() => kernels);
-  return Object.freeze({ ...info(kernels), ...bound, release: () => kernels.release() }) as unknown as Backend;
+  const allocateHere = (dtype: 'f32' | 'f64', length: number): WasmArray => {
+    checkAllocate(`${name}.allocate`, dtype, length);
+    return kernels.allocate(dtype, length);
+  };
+  return Object.freeze({ ...info(kernels), ...bound, allocate: allocateHere, release: () => kernels.release() }) as unknown as Backend;
 }
 
 // One named export per catalog entry (and alias). test/exports.test.ts checks the list against the catalog.

@@ -2,6 +2,10 @@
 // (src/api.ts) validate their input once, up front, and then call exactly one
 // of these methods with arrays of one dtype and params already rounded to it.
 import type { FloatArray } from './types.js';
+import type { WasmArray } from './wasm-array.js';
+
+/** What a kernel reads or writes: a typed array, or a block of WebAssembly memory. */
+export type Operand = FloatArray | WasmArray;
 
 export type BackendName = 'wasm-simd' | 'wasm' | 'js';
 
@@ -10,11 +14,13 @@ export interface KernelSet {
   readonly simd: boolean;
   readonly threads: number;
   /** out[i] = f(x[i]); out may be x. */
-  unary(kernel: string, x: FloatArray, out: FloatArray, a: number, b: number): void;
+  unary(kernel: string, x: Operand, out: Operand, a: number, b: number): void;
   /** prelu with one alpha per channel; `alpha` has x's dtype, element i is in channel floor(i / inner) % alpha.length. */
-  preluChannels(x: FloatArray, out: FloatArray, alpha: FloatArray, inner: number): void;
+  preluChannels(x: Operand, out: Operand, alpha: FloatArray, inner: number): void;
   /** softmax family over the middle axis of shape [outer, len, inner]; mode 0 softmax, 1 logSoftmax, 2 softmin. */
-  axis(x: FloatArray, out: FloatArray, outer: number, len: number, inner: number, mode: number): void;
+  axis(x: Operand, out: Operand, outer: number, len: number, inner: number, mode: number): void;
+  /** A zero-copy array in this backend's memory (WebAssembly backends only). */
+  allocate(dtype: 'f32' | 'f64', length: number): WasmArray;
   /** Frees what the backend holds (WebAssembly memory); later calls throw. */
   release(): void;
 }

@@ -2,10 +2,11 @@
 // computes an address: the backend asks this module for scratch space, views
 // over it, and the chunk schedule, and hands kernels the addresses it gets.
 //
-// Layout: [0, heapBase) is the module's static data; scratch starts at the
-// first 64-byte boundary after it and grows on demand, never beyond
-// `maxScratchBytes` (64 MiB unless the caller asks for more), so arrays larger
-// than that are processed in chunks. Chunks are cache-sized (CHUNK_BYTES per
+// Layout: [0, heapBase) is the module's static data; above it a first-fit
+// allocator hands out 64-byte aligned blocks: the scratch (one block, replaced
+// by a larger one on demand, never beyond `maxScratchBytes`, 64 MiB unless the
+// caller asks for more, so arrays larger than that are processed in chunks)
+// and the caller's zero-copy arrays (WasmArray). Chunks are cache-sized (CHUNK_BYTES per
 // stream) so that the copy in, the kernel and the copy out all hit L2.
 //
 // A later multi-threaded mode fits here: with a shared memory, each worker
@@ -36,10 +37,15 @@ export class LinearMemory {
   readonly base: number;
   readonly maxScratchBytes: number;
   private memory: WebAssembly.Memory | null;
-  private reserved = 0;
   private buffer: ArrayBuffer | null = null;
   private f32view: Float32Array | null = null;
   private f64view: Float64Array | null = null;
+  /** Free ranges [start, end) of [base, memory end), sorted and coalesced. */
+  private readonly freeRanges: Array<[number, number]> = [];
+  /** Bytes of every live block, by address. */
+  private readonly blocks = new Map<number, number>();
+  private scratchPtr = -1;
+  private scratchSize = 0;
 
   constructor(memory: WebAssembly.Memory, heapBase: number, maxScratchBytes: number = DEFAULT_MAX_SCRATCH_BYTES) {
     if (!Number.isSafeInteger(maxScratchBytes) || maxScratchBytes < MIN_SCRATCH_BYTES) {
@@ -48,11 +54,13 @@ export class LinearMemory {
     this.memory = memory;
     this.base = alignUp(heapBase, ALIGN);
     this.maxScratchBytes = Math.floor(maxScratchBytes / ALIGN) * ALIGN;
+    const end = memory.buffer.byteLength;
+    if (end > this.base) this.freeRanges.push([this.base, end]);
   }
 
-  /** Bytes of scratch currently backed by memory pages. */
+  /** Bytes of scratch currently held. */
   get scratchBytes(): number {
-    return this.reserved;
+    return this.scratchSize;
   }
 
   /** Total bytes of the WebAssembly memory (for tests that check the bound). */
@@ -60,22 +68,74 @@ export class LinearMemory {
     return this.live().buffer.byteLength;
   }
 
+  /** Bytes held by live blocks (scratch and arrays). */
+  get allocatedBytes(): number {
+    let sum = 0;
+    for (const b of this.blocks.values()) sum += b;
+    return sum;
+  }
+
   /**
    * Makes sure `bytes` of scratch exist (bytes <= maxScratchBytes) and returns
-   * the address of its start. Grows the memory at most once per call.
+   * its address. Scratch holds nothing between calls, so a larger one simply
+   * replaces the old block.
    */
   reserve(bytes: number): number {
     if (bytes > this.maxScratchBytes) {
       throw new RangeError(`internal: asked for ${bytes} bytes of scratch, bound is ${this.maxScratchBytes}`);
     }
-    if (bytes > this.reserved) {
-      const memory = this.live();
-      const need = this.base + alignUp(bytes, ALIGN);
-      const have = memory.buffer.byteLength;
-      if (need > have) memory.grow(Math.ceil((need - have) / PAGE));
-      this.reserved = alignUp(bytes, ALIGN);
+    if (bytes > this.scratchSize) {
+      if (this.scratchPtr >= 0) this.free(this.scratchPtr);
+      this.scratchSize = alignUp(Math.max(bytes, 1), ALIGN);
+      this.scratchPtr = this.allocate(this.scratchSize);
     }
-    return this.base;
+    return this.scratchPtr;
+  }
+
+  /** A 64-byte aligned block of `bytes` (first fit; grows the memory at its end when nothing fits). */
+  allocate(bytes: number): number {
+    const size = alignUp(Math.max(bytes, 1), ALIGN);
+    const memory = this.live();
+    let at = this.freeRanges.findIndex(([s, e]) => e - s >= size);
+    if (at < 0) {
+      const end = memory.buffer.byteLength;
+      const last = this.freeRanges[this.freeRanges.length - 1];
+      const tailStart = last !== undefined && last[1] === end ? last[0] : end;
+      const need = tailStart + size - end;
+      memory.grow(Math.ceil(need / PAGE));
+      this.insertFree(end, memory.buffer.byteLength);
+      at = this.freeRanges.findIndex(([s, e]) => e - s >= size);
+    }
+    const range = this.freeRanges[at]!;
+    const ptr = range[0];
+    if (range[1] - ptr === size) this.freeRanges.splice(at, 1);
+    else range[0] = ptr + size;
+    this.blocks.set(ptr, size);
+    return ptr;
+  }
+
+  /** Returns a block to the free list; freeing an address twice throws. */
+  free(ptr: number): void {
+    const size = this.blocks.get(ptr);
+    if (size === undefined) throw new Error(`internal: no block at ${ptr}`);
+    this.blocks.delete(ptr);
+    this.insertFree(ptr, ptr + size);
+  }
+
+  private insertFree(start: number, end: number): void {
+    const list = this.freeRanges;
+    let i = 0;
+    while (i < list.length && list[i]![0] < start) i++;
+    list.splice(i, 0, [start, end]);
+    // Coalesce with the neighbours.
+    if (i + 1 < list.length && list[i]![1] === list[i + 1]![0]) {
+      list[i]![1] = list[i + 1]![1];
+      list.splice(i + 1, 1);
+    }
+    if (i > 0 && list[i - 1]![1] === list[i]![0]) {
+      list[i - 1]![1] = list[i]![1];
+      list.splice(i, 1);
+    }
   }
 
   /** Elements of one chunk for `streams` buffers of `bytesPerElement`, a multiple of 16 elements. */
@@ -89,6 +149,11 @@ export class LinearMemory {
     return Math.floor(this.maxScratchBytes / bytesPerElement);
   }
 
+  /** The memory's current buffer (a new object after growth). */
+  get bufferNow(): ArrayBuffer {
+    return this.live().buffer;
+  }
+
   /** A view of all of memory with x's element type, refreshed after growth. */
   heapLike(x: FloatArray): FloatArray {
     const buffer = this.live().buffer;
@@ -100,12 +165,12 @@ export class LinearMemory {
     return x instanceof Float32Array ? this.f32view! : this.f64view!;
   }
 
-  /** Copies src into scratch at byte address `ptr`. */
+  /** Copies src into memory at byte address `ptr`. */
   write(ptr: number, src: FloatArray): void {
     this.heapLike(src).set(src, ptr / src.BYTES_PER_ELEMENT);
   }
 
-  /** Copies `dst.length` elements from scratch at `ptr` into dst. */
+  /** Copies `dst.length` elements from memory at `ptr` into dst. */
   read(ptr: number, dst: FloatArray): void {
     const heap = this.heapLike(dst);
     const at = ptr / dst.BYTES_PER_ELEMENT;
@@ -118,7 +183,14 @@ export class LinearMemory {
     this.buffer = null;
     this.f32view = null;
     this.f64view = null;
-    this.reserved = 0;
+    this.scratchPtr = -1;
+    this.scratchSize = 0;
+    this.blocks.clear();
+    this.freeRanges.length = 0;
+  }
+
+  get released(): boolean {
+    return this.memory === null;
   }
 
   private live(): WebAssembly.Memory {

@@ -1,9 +1,10 @@
 // The two WebAssembly backends: loading a build, checking it, and running
 // kernels over arrays of any size through the memory module.
-import type { BackendName, KernelSet } from './kernels.js';
+import type { BackendName, KernelSet, Operand } from './kernels.js';
 import { LinearMemory, forEachChunk, DEFAULT_MAX_SCRATCH_BYTES } from './memory.js';
 import type { FloatArray } from './types.js';
 import { jsKernels } from './js/index.js';
+import { WasmArray } from './wasm-array.js';
 
 /** Where a build comes from: a URL or path, its bytes, or a compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
@@ -104,23 +105,79 @@ export class WasmKernels implements KernelSet {
     return typeof this.exports[kernel] === 'function';
   }
 
-  unary(kernel: string, x: FloatArray, out: FloatArray, a: number, b: number): void {
-    const fn = this.kernel(`${kernel}_${x instanceof Float32Array ? 'f32' : 'f64'}`);
+  unary(kernel: string, x: Operand, out: Operand, a: number, b: number): void {
+    const fn = this.kernel(`${kernel}_${x.BYTES_PER_ELEMENT === 4 ? 'f32' : 'f64'}`);
     const mem = this.memory;
     const n = x.length;
-    const chunk = mem.chunkElements(x.BYTES_PER_ELEMENT);
-    const ptr = mem.reserve(Math.min(n, chunk) * x.BYTES_PER_ELEMENT);
+    const xOwn = this.owns(x), outOwn = this.owns(out);
+    if (outOwn) {
+      // The result lives here: bring x in once (unless it lives here too) and run in place.
+      const o = out as WasmArray;
+      if (!xOwn) o.view.set(typed(x));
+      fn(xOwn ? (x as WasmArray).ptr : o.ptr, o.ptr, n, a, b);
+      return;
+    }
+    const dst = typed(out);
+    const bpe = x.BYTES_PER_ELEMENT;
+    const chunk = mem.chunkElements(bpe);
+    const ptr = mem.reserve(Math.min(n, chunk) * bpe);
+    if (xOwn) {
+      // x lives here: the kernel reads it in place and writes the scratch.
+      const xp = (x as WasmArray).ptr;
+      forEachChunk(n, chunk, (start, len) => {
+        fn(xp + start * bpe, ptr, len, a, b);
+        mem.read(ptr, dst.subarray(start, start + len));
+      });
+      return;
+    }
+    const src = typed(x);
     // One scratch buffer, in place: copy in, kernel, copy out, chunk by chunk.
     forEachChunk(n, chunk, (start, len) => {
-      mem.write(ptr, x.subarray(start, start + len));
+      mem.write(ptr, src.subarray(start, start + len));
       fn(ptr, ptr, len, a, b);
-      mem.read(ptr, out.subarray(start, start + len));
+      mem.read(ptr, dst.subarray(start, start + len));
     });
   }
 
-  preluChannels(x: FloatArray, out: FloatArray, alpha: FloatArray, inner: number): void {
-    const fn = this.kernel(`prelu_${x instanceof Float32Array ? 'f32' : 'f64'}`);
+  allocate(dtype: 'f32' | 'f64', length: number): WasmArray {
+    if (this.released) throw new Error(`wasm-activations: the ${this.name} backend was released`);
+    return new WasmArray(this.memory, dtype, length);
+  }
+
+  /** True when v is a block of this backend's memory. */
+  private owns(v: Operand): boolean {
+    return v instanceof WasmArray && v.memory === this.memory;
+  }
+
+  /**
+   * prelu and the softmax family on zero-copy arrays: in place when both live
+   * here; otherwise through typed copies (correct, not the fast path).
+   */
+  private staged(x: Operand, out: Operand, run: (x: FloatArray, out: FloatArray) => void): void {
+    const src = x instanceof WasmArray ? x.view.slice() : x;
+    if (out instanceof WasmArray) {
+      const tmp = src.BYTES_PER_ELEMENT === 4 ? new Float32Array(src.length) : new Float64Array(src.length);
+      run(src, tmp);
+      out.view.set(tmp);
+    } else {
+      run(src, out);
+    }
+  }
+
+  preluChannels(xo: Operand, outo: Operand, alpha: FloatArray, inner: number): void {
+    const fn = this.kernel(`prelu_${alpha instanceof Float32Array ? 'f32' : 'f64'}`);
     const mem = this.memory;
+    if (this.owns(xo) && this.owns(outo)) {
+      const ptr = mem.reserve(alpha.byteLength);
+      mem.write(ptr, alpha);
+      fn((xo as WasmArray).ptr, (outo as WasmArray).ptr, xo.length, ptr, alpha.length, inner, 0);
+      return;
+    }
+    if (xo instanceof WasmArray || outo instanceof WasmArray) {
+      this.staged(xo, outo, (x, out) => this.preluChannels(x, out, alpha, inner));
+      return;
+    }
+    const x = xo, out = outo;
     const bpe = x.BYTES_PER_ELEMENT;
     const channels = alpha.length;
     const alphaBytes = Math.ceil((channels * bpe) / 64) * 64;
@@ -142,8 +199,17 @@ export class WasmKernels implements KernelSet {
     });
   }
 
-  axis(x: FloatArray, out: FloatArray, outer: number, len: number, inner: number, mode: number): void {
-    const fn = this.kernel(`softmax_${x instanceof Float32Array ? 'f32' : 'f64'}`);
+  axis(xo: Operand, outo: Operand, outer: number, len: number, inner: number, mode: number): void {
+    const fn = this.kernel(`softmax_${xo.BYTES_PER_ELEMENT === 4 ? 'f32' : 'f64'}`);
+    if (this.owns(xo) && this.owns(outo)) {
+      fn((xo as WasmArray).ptr, (outo as WasmArray).ptr, outer, len, inner, mode);
+      return;
+    }
+    if (xo instanceof WasmArray || outo instanceof WasmArray) {
+      this.staged(xo, outo, (x, out) => this.axis(x, out, outer, len, inner, mode));
+      return;
+    }
+    const x = xo, out = outo;
     const mem = this.memory;
     const bpe = x.BYTES_PER_ELEMENT;
     const block = len * inner;
@@ -196,4 +262,9 @@ export class WasmKernels implements KernelSet {
     if (typeof fn !== 'function') throw new Error(`wasm-activations: the ${this.name} build has no kernel ${name}`);
     return fn as Kernel;
   }
+}
+
+/** A typed array over an operand (a WasmArray of another backend is read through its view). */
+function typed(v: Operand): FloatArray {
+  return v instanceof WasmArray ? v.view : v;
 }

@@ -1,6 +1,8 @@
 // The pure-TypeScript backend: runs everywhere, and is the exact mirror of the
 // WebAssembly kernels (same algorithm, same operation order, same bits).
-import type { KernelSet } from '../kernels.js';
+import type { KernelSet, Operand } from '../kernels.js';
+import type { FloatArray } from '../types.js';
+import { WasmArray } from '../wasm-array.js';
 import { mapScalar, type JsUnaryKernel } from './map.js';
 import * as piecewise from './piecewise.js';
 import * as expFamily from './exp_family.js';
@@ -16,6 +18,9 @@ export const jsUnaryKernels: Readonly<Record<string, JsUnaryKernel>> = Object.fr
   [piecewise, expFamily, tanhFamily].flatMap((family) => Object.entries(family).filter(([, v]) => isUnary(v))),
 ) as Record<string, JsUnaryKernel>;
 
+/** A typed array over an operand (a WasmArray's current view). */
+const arrayOf = (v: Operand): FloatArray => (v instanceof WasmArray ? v.view : v);
+
 export const jsKernels: KernelSet = {
   name: 'js',
   simd: false,
@@ -23,13 +28,17 @@ export const jsKernels: KernelSet = {
   unary(kernel, x, out, a, b) {
     const k = jsUnaryKernels[kernel];
     if (k === undefined) throw new Error(`wasm-activations: the js backend has no kernel '${kernel}'`);
-    mapScalar(x, out, x instanceof Float32Array ? k.f32 : k.f64, a, b);
+    const xs = arrayOf(x);
+    mapScalar(xs, arrayOf(out), xs instanceof Float32Array ? k.f32 : k.f64, a, b);
   },
   preluChannels(x, out, alpha, inner) {
-    piecewise.preluChannels(x, out, alpha, alpha.length, inner, 0);
+    piecewise.preluChannels(arrayOf(x), arrayOf(out), alpha, alpha.length, inner, 0);
   },
   axis(x, out, outer, len, inner, mode) {
-    softmaxBlock(x, out, outer, len, inner, mode);
+    softmaxBlock(arrayOf(x), arrayOf(out), outer, len, inner, mode);
+  },
+  allocate() {
+    throw new Error('wasm-activations: zero-copy arrays live in WebAssembly memory; the js backend has none');
   },
   release() {},
 };
