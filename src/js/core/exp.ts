@@ -31,15 +31,13 @@ const LN2_LO_F32 = fr(1.428606765330187e-6);
 const EXP_MIN_F32 = -160.0;
 const EXP_MAX_F32 = 89.0;
 const E2_F32 = 0.5;
-const E3_F32 = fr(0.16666667);
-const E4_F32 = fr(0.041666668);
-const E5_F32 = fr(0.008333334);
-const E6_F32 = fr(0.0013888889);
-const E7_F32 = fr(0.0001984127);
+const E3_F32 = 0.166665181517601;
+const E4_F32 = 0.04166620597243309;
+const E5_F32 = 0.008368908427655697;
+const E6_F32 = 0.001395052415318787;
 
 function expm1ReducedF32(r: number): number {
-  let q = fr(fr(E7_F32 * r) + E6_F32);
-  q = fr(fr(q * r) + E5_F32);
+  let q = fr(fr(E6_F32 * r) + E5_F32);
   q = fr(fr(q * r) + E4_F32);
   q = fr(fr(q * r) + E3_F32);
   q = fr(fr(q * r) + E2_F32);
