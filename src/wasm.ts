@@ -228,21 +228,27 @@ export class WasmKernels implements KernelSet {
       });
       return;
     }
-    if (len <= capacity) {
-      // A block is larger than scratch but a slice is not: gather columns [j, j + cols) of each block.
+    if (len * 3 <= capacity) {
+      // A block is larger than scratch but a slice is not: gather columns [j, j + width) of each
+      // block. The kernel sums a contiguous slice (inner == 1) in another order than a strided
+      // one, so a gathered block must never have width 1 here (inner > 1): widths are at least
+      // 2, and a remainder of 1 column is folded into the chunk before it (hence cols >= 3).
       const cols = Math.floor(capacity / len);
       const ptr = mem.reserve(len * Math.min(cols, inner) * bpe);
       for (let o = 0; o < outer; o++) {
         const at = o * block;
-        forEachChunk(inner, cols, (j, width) => {
+        for (let j = 0; j < inner;) {
+          let width = Math.min(cols, inner - j);
+          if (inner - j - width === 1) width -= 1;
           for (let k = 0; k < len; k++) mem.write(ptr + k * width * bpe, x.subarray(at + k * inner + j, at + k * inner + j + width));
           fn(ptr, ptr, 1, len, width, mode);
           for (let k = 0; k < len; k++) mem.read(ptr + k * width * bpe, out.subarray(at + k * inner + j, at + k * inner + j + width));
-        });
+          j += width;
+        }
       }
       return;
     }
-    // One slice is longer than the scratch bound: the mirror computes the same bits in place.
+    // A slice (or three) is longer than the scratch bound: the mirror computes the same bits in place.
     jsKernels.axis(x, out, outer, len, inner, mode);
   }
 
