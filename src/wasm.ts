@@ -71,7 +71,11 @@ export async function instantiate(source: WasmSource): Promise<WebAssembly.Insta
     if (source instanceof WebAssembly.Module) module = source;
     else if (typeof source === 'string' || source instanceof URL) module = await WebAssembly.compile(toBytes(await readBytes(source)));
     else module = await WebAssembly.compile(toBytes(source));
-    return await WebAssembly.instantiate(module, {});
+    const instance = await WebAssembly.instantiate(module, {});
+    // The start function (static initialisers of the kernel files) is exported, not run, by asc.
+    const start = instance.exports['_initialize'];
+    if (typeof start === 'function') (start as () => void)();
+    return instance;
   } catch (cause) {
     throw new Error(`wasm-activations: could not load the WebAssembly module from ${describeSource(source)}: ${(cause as Error).message ?? cause}`, { cause });
   }
