@@ -92,7 +92,7 @@ const SQRT1_2 = Math.SQRT1_2;
 
 /** name -> [build(tf, t) -> tensor, mark?]. t is a float32 1-D tensor. */
 const TFJS = {
-  identity: [(tf, t) => tf.clone(t)],
+  identity: [(tf, t) => tf.clone(t), 'semantics: tf.clone shares the input\'s buffer (no copy; on cpu dataSync returns that buffer)'],
   step: [(tf, t) => tf.step(t, 0), 'semantics: tf.step is 1 for x > 0 (ours x >= 0); the inputs have no 0'],
   threshold: [(tf, t) => tf.where(tf.greater(t, 0.1), t, tf.fill(t.shape, -1)), COMPOSITE],
   sigmoid: [(tf, t) => tf.sigmoid(t)],
