@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Benchmark of every catalog function on every backend, run by `npm run bench`
-// (which builds dist/ first). Prints a markdown table and writes bench/RESULTS.md.
+// Benchmark of every catalog function on every backend and against its peers, run by
+// `npm run bench` (which builds dist/ first). Prints markdown tables and writes bench/RESULTS.md
+// and the chart bench/results.svg (at 1,048,576 elements, when measured).
 //
-//   node bench/run.js [--only sigmoid,relu] [--sizes 1048576,65536] [--time 300] [--rounds 3]
+//   node bench/run.js [--only sigmoid,relu] [--sizes 1024,65536,1048576,16777216] [--time 150] [--rounds 3]
 //
 // Per function and size, the contenders are
 //   simd out / simd fresh   wasm-simd backend, with `out` given / returning a new array
@@ -10,6 +11,14 @@
 //                           WebAssembly memory (no copies, no validation): the ceiling
 //   wasm out / wasm fresh   the scalar WebAssembly backend
 //   js out / js fresh       the pure-JavaScript backend
+// and the peers (bench/peers.js): TensorFlow.js wasm and cpu backends, end to end
+// (tf.tensor(x) -> op -> dataSync()) and op only (on a tensor made beforehand, result disposed),
+// onnxruntime-web (wasm EP, 1 thread) and onnxruntime-node (CPU EP, 1 thread) running one-node
+// ONNX models built by bench/onnx-model.js, a plain JavaScript loop with Math.*, and the copy
+// bound out.set(x). Accuracy: max ULP error of every contender against a float64 reference
+// (bench/reference.js) on the first 1,048,576 elements.
+// From 4,194,304 elements up a task runs in 1 round, 2 timed calls at least, without warmup
+// (the checked call before it warms up), so that the default run stays in minutes.
 // All contenders of one function run in the same process, interleaved: the time per task is
 // split into --rounds rounds, each round runs every contender once (in a rotated order), and
 // the samples of all rounds are pooled. So a noisy stretch of the machine hits all alike.
@@ -18,6 +27,9 @@ import { Bench } from 'tinybench';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { loadPeers, peerTasks, releasePeers, PEER_CONTENDERS } from './peers.js';
+import { reference, maxUlp } from './reference.js';
+import { chartSvg } from './chart.js';
 import process from 'node:process';
 
 const root = new URL('../', import.meta.url);
@@ -26,7 +38,7 @@ const { catalog, loadBackend } = await import(new URL('dist/index.js', root).hre
 // ---------------------------------------------------------------- options
 
 function parseArgs(argv) {
-  const opts = { only: null, sizes: [1 << 20], time: 300, rounds: 3 };
+  const opts = { only: null, sizes: [1024, 65536, 1 << 20, 1 << 24], time: 150, rounds: 3 };
   const usage = 'usage: node bench/run.js [--only f1,f2] [--sizes n1,n2] [--time ms-per-task] [--rounds k]';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -152,7 +164,13 @@ function summarize(samples) {
 
 // ---------------------------------------------------------------- the run
 
-const CONTENDERS = ['simd out', 'simd fresh', 'simd zero-copy', 'wasm out', 'wasm fresh', 'js out', 'js fresh'];
+const OURS = ['simd out', 'simd fresh', 'simd zero-copy', 'wasm out', 'wasm fresh', 'js out', 'js fresh'];
+const CONTENDERS = [...OURS, ...PEER_CONTENDERS];
+const LARGE = 1 << 22;
+const ACCURACY_LIMIT = 1 << 20;
+
+const peers = await loadPeers();
+for (const note of peers.notes) console.error(`note: ${note}`);
 
 const backends = {};
 for (const name of ['wasm-simd', 'wasm', 'js']) {
@@ -214,6 +232,17 @@ async function measure(def, n, x, zc) {
     na('simd zero-copy', z.reason);
   }
 
+  // The peers (their results are not expected to match ours bit for bit).
+  const peer = await peerTasks(peers, def.name, x, ACCURACY_LIMIT);
+  for (const [name, why] of Object.entries(peer.na)) na(name, why);
+  result.marks = peer.marks;
+  tasks.push(...peer.tasks);
+
+  // Accuracy of every contender against the float64 reference.
+  const ref = reference(def.name, x, ACCURACY_LIMIT);
+  result.ulp = {};
+  if (ref) for (const [name, y] of [...outputs, ...peer.outputs]) result.ulp[name] = maxUlp(y, ref);
+
   // SPEC section 2: every contender must give the same bits (NaN payloads aside).
   const mismatches = [];
   if (outputs.length > 1) {
@@ -242,27 +271,33 @@ async function measure(def, n, x, zc) {
   if (reps > 1) {
     for (const t of tasks) {
       const once = t.fn;
-      t.fn = () => { for (let i = 0; i < reps; i++) once(); };
+      t.fn = t.async ? async () => { for (let i = 0; i < reps; i++) await once(); } : () => { for (let i = 0; i < reps; i++) once(); };
     }
   }
   const samples = Object.fromEntries(tasks.map((t) => [t.name, []]));
-  const perRound = Math.max(1, opts.time / opts.rounds);
-  for (let r = 0; r < opts.rounds; r++) {
-    if (tty || r === 0) progress(`[${progressAt}/${progressTotal}] ${def.name} n=${n}: ${tasks.length} contenders, round ${r + 1}/${opts.rounds}`);
+  const large = n >= LARGE;
+  const rounds = large ? 1 : opts.rounds;
+  const perRound = Math.max(1, opts.time / rounds);
+  for (let r = 0; r < rounds; r++) {
+    progress(`[${progressAt}/${progressTotal}] ${def.name} n=${n}: ${tasks.length} contenders, round ${r + 1}/${rounds}`);
     const bench = new Bench({
       name: `${def.name} n=${n} round ${r + 1}`,
       time: perRound,
-      iterations: 3,
-      warmup: true,
-      warmupTime: r === 0 ? Math.min(100, perRound) : Math.min(20, perRound),
+      iterations: large ? 2 : 3,
+      warmup: !large,
+      warmupTime: r === 0 ? Math.min(50, perRound) : Math.min(10, perRound),
       warmupIterations: r === 0 ? 3 : 1,
       retainSamples: true,
       throws: true,
     });
     // Rotate the order every round so no contender always runs first (or right after the js ones).
     const order = tasks.map((_, i) => tasks[(i + r) % tasks.length]);
-    for (const t of order) bench.add(t.name, t.fn, t.beforeEach ? { beforeEach: t.beforeEach } : {});
-    bench.runSync();
+    for (const t of order) {
+      const o = { async: Boolean(t.async) };
+      for (const hook of ['beforeAll', 'beforeEach', 'afterAll']) if (t[hook]) o[hook] = t[hook];
+      bench.add(t.name, t.fn, o);
+    }
+    await bench.run();
     for (const task of bench.tasks) {
       const res = task.result;
       if (res.state !== 'completed') throw new Error(`${def.name} ${task.name}: ${res.state}${res.error ? `: ${res.error.message}` : ''}`);
@@ -304,6 +339,13 @@ function ratio(n, a, b) {
   if (!a || a.na || !b || b.na) return 'n/a';
   return `${(melem(n, a) / melem(n, b)).toFixed(2)}×`;
 }
+const MARK = (m) => (!m ? '' : m === 'composite' ? ' ᶜ' : m.startsWith('semantics') ? ' ˢ' : '');
+function fmtUlp(u) {
+  if (u === undefined) return 'n/a';
+  if (u === Infinity) return 'NaN';
+  return u < 1e4 ? String(u) : u.toExponential(1).replace('e+', 'e');
+}
+const RATIOS = [['tfjs-wasm e2e', 'ours/tfjs-wasm e2e'], ['ort-web', 'ours/ort-web'], ['ort-node', 'ours/ort-node']];
 
 const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown';
 const command = ['node', ...process.argv.slice(1).map((a, i) => (i === 0 ? fileURLToPath(new URL(a, `file://${process.cwd()}/`)).replace(fileURLToPath(root), '') : a))].join(' ');
@@ -312,19 +354,32 @@ lines.push('# wasm-activations benchmark', '');
 lines.push(`- date: ${started.toISOString()}`);
 lines.push(`- node: ${process.version} (${process.platform} ${process.arch}), tinybench ${await tinybenchVersion()}`);
 lines.push(`- cpu: ${cpu} (${os.cpus().length} logical cores)`);
+lines.push(`- peers: ${Object.entries(peers.versions).map(([k, v]) => `${k} ${v}`).join(', ')}${peers.notes.length ? `; ${peers.notes.join('; ')}` : ''}`);
 lines.push(`- command: \`${command}\``);
-lines.push(`- settings: ${opts.time} ms per task in ${opts.rounds} interleaved rounds; float32 input uniform in [-8, 8] without 0; params: the catalog's example and defaults${opts.sizes.some((n) => repsFor(n) > 1) ? '; below 65,536 elements a sample times 65,536 / n calls in a row (zero-copy: input restored once per sample)' : ''}`);
+lines.push(`- settings: ${opts.time} ms per task in ${opts.rounds} interleaved rounds (from ${LARGE.toLocaleString('en-US')} elements: 1 round, at least 2 timed calls, no warmup); float32 input uniform in [-8, 8] without 0; params: the catalog's example and defaults${opts.sizes.some((n) => repsFor(n) > 1) ? '; below 65,536 elements a sample times 65,536 / n calls in a row (zero-copy: input restored once per sample)' : ''}`);
 lines.push('');
 lines.push('Cells: elements / median time in Melem/s (higher is faster), ± the relative median absolute deviation of the samples.');
 lines.push('"out": `fn(x, { out })`; "fresh": `fn(x)` allocating the result; "zero-copy": the SIMD build\'s kernel called in place on data already in WebAssembly memory.');
-lines.push('simd/js: speed of simd out over js out. (simd out)/(zero-copy): speed of the API call with `out` over the bare kernel (1 = no overhead). n/a: the kernel or backend does not exist (yet).');
+lines.push('Peers: "tfjs-wasm"/"tfjs-cpu": TensorFlow.js with that backend; "e2e": `tf.tensor(x)` -> op -> `dataSync()`; "op": the op alone on a tensor made beforehand, its result disposed. "ort-web": onnxruntime-web, wasm execution provider, 1 thread; "ort-node": onnxruntime-node, CPU execution provider, 1 thread; both run a one-node ONNX model (bench/onnx-model.js) from a Float32Array to a Float32Array. "js loop": a plain loop with Math.* into a preallocated array. "copy bound": `out.set(x)`, the cost of moving the data at all (not the function).');
+lines.push('ᶜ composite: no such op in that library, built from several of its ops. ˢ the op\'s semantics differ from ours (see the notes).');
+lines.push('simd/js: speed of simd out over js out. (simd out)/(zero-copy): speed of the API call with `out` over the bare kernel (1 = no overhead). ours/X: speed of simd out over contender X (> 1: we are faster). n/a: the function or backend does not exist there (reasons below).');
+lines.push('Accuracy: max error in float32 ULPs against a float64 reference (bench/reference.js; gelu with an erf accurate to 1e-15) on the first 1,048,576 elements, 0 = correctly rounded; "NaN": a NaN where none belongs. Counted in ULPs of the true result even where it is tiny: gelu(-8) = -5.1e-15, so a result of 0 there is ~8.7e8 ULPs off (SPEC section 6 would accept an absolute error of 2^-24 below 2^-20).');
 for (const [n, rows] of rowsBySize) {
   lines.push('', `## n = ${n.toLocaleString('en-US')} float32`, '');
-  lines.push(`| function | ${CONTENDERS.join(' | ')} | simd/js | (simd out)/(zero-copy) |`);
-  lines.push(`|---|${CONTENDERS.map(() => '---:').join('|')}|---:|---:|`);
+  lines.push('Speed, Melem/s:', '');
+  lines.push(`| function | ${CONTENDERS.join(' | ')} | simd/js | (simd out)/(zero-copy) | ${RATIOS.map(([, h]) => h).join(' | ')} |`);
+  lines.push(`|---|${CONTENDERS.map(() => '---:').join('|')}|---:|---:|${RATIOS.map(() => '---:').join('|')}|`);
   for (const { def, result } of rows) {
-    const cells = CONTENDERS.map((c) => cell(n, result[c]));
-    lines.push(`| ${def.name}${result.mismatches ? ' ⚠' : ''} | ${cells.join(' | ')} | ${ratio(n, result['simd out'], result['js out'])} | ${ratio(n, result['simd out'], result['simd zero-copy'])} |`);
+    const cells = CONTENDERS.map((c) => (result[c] && !result[c].na ? cell(n, result[c]) + MARK(result.marks?.[c]) : cell(n, result[c])));
+    const peerRatios = RATIOS.map(([c]) => ratio(n, result['simd out'], result[c]));
+    lines.push(`| ${def.name}${result.mismatches ? ' ⚠' : ''} | ${cells.join(' | ')} | ${ratio(n, result['simd out'], result['js out'])} | ${ratio(n, result['simd out'], result['simd zero-copy'])} | ${peerRatios.join(' | ')} |`);
+  }
+  const acc = CONTENDERS.filter((c) => c !== 'copy bound');
+  lines.push('', 'Accuracy, max ULP:', '');
+  lines.push(`| function | ${acc.join(' | ')} |`);
+  lines.push(`|---|${acc.map(() => '---:').join('|')}|`);
+  for (const { def, result } of rows) {
+    lines.push(`| ${def.name} | ${acc.map((c) => (result[c]?.na ? 'n/a' : fmtUlp(result.ulp?.[c]) + MARK(result.marks?.[c]))).join(' | ')} |`);
   }
 }
 const mismatchLines = [];
@@ -349,11 +404,24 @@ if (reasons.size > 0) {
   for (const [key, cs] of reasons) lines.push(`- ${key} (${cs.join(', ')})`);
   lines.push('', '</details>');
 }
+const semantics = new Map();
+for (const rows of rowsBySize.values()) {
+  for (const { def, result } of rows) {
+    for (const [c, m] of Object.entries(result.marks ?? {})) if (m.startsWith('semantics')) semantics.set(`${def.name} (${c}): ${m.replace(/^semantics: /, '')}`, true);
+  }
+}
+if (semantics.size > 0) lines.push('', 'ˢ notes:', '', ...[...semantics.keys()].map((k) => `- ${k}`));
 const markdown = lines.join('\n') + '\n';
 process.stdout.write(markdown);
 await writeFile(new URL('bench/RESULTS.md', root), markdown);
 progress('wrote bench/RESULTS.md');
+const chartN = rowsBySize.has(1 << 20) ? 1 << 20 : null;
+if (chartN) {
+  await writeFile(new URL('bench/results.svg', root), chartSvg({ n: chartN, rows: rowsBySize.get(chartN), contenders: CONTENDERS, rate: (r) => (r && !r.na ? melem(chartN, r) : null), title: `wasm-activations vs peers, ${chartN.toLocaleString('en-US')} float32 elements, Melem/s (log scale, higher is faster), ${started.toISOString().slice(0, 10)}, Node ${process.version}` }));
+  progress('wrote bench/results.svg');
+}
 for (const b of Object.values(backends)) b?.release();
+await releasePeers();
 
 async function tinybenchVersion() {
   try {
