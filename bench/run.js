@@ -7,6 +7,7 @@
 //
 // Per function and size, the contenders are
 //   simd out / simd fresh   wasm-simd backend, with `out` given / returning a new array
+//   simd WasmArray          the public API on a zero-copy WasmArray, in place (x = out)
 //   simd zero-copy          the SIMD build's kernel called directly on data already in
 //                           WebAssembly memory (no copies, no validation): the ceiling
 //   wasm out / wasm fresh   the scalar WebAssembly backend
@@ -164,7 +165,7 @@ function summarize(samples) {
 
 // ---------------------------------------------------------------- the run
 
-const OURS = ['simd out', 'simd fresh', 'simd zero-copy', 'wasm out', 'wasm fresh', 'js out', 'js fresh'];
+const OURS = ['simd out', 'simd fresh', 'simd WasmArray', 'simd zero-copy', 'wasm out', 'wasm fresh', 'js out', 'js fresh'];
 const CONTENDERS = [...OURS, ...PEER_CONTENDERS];
 const LARGE = 1 << 22;
 const ACCURACY_LIMIT = 1 << 20;
@@ -220,6 +221,21 @@ async function measure(def, n, x, zc) {
     tasks.push({ name: `${label} fresh`, fn: () => fn(x, params) });
   }
 
+  // Ours on a zero-copy array through the public API (validation included), in place.
+  let wasmArray = null;
+  const simdFn = backends['wasm-simd']?.[def.name];
+  if (typeof simdFn === 'function') {
+    wasmArray = backends['wasm-simd'].allocate('f32', n);
+    const inPlace = { ...params, out: wasmArray };
+    wasmArray.view.set(x);
+    simdFn(wasmArray, inPlace);
+    outputs.push(['simd WasmArray', wasmArray.view.slice()]);
+    const arr = wasmArray;
+    tasks.push({ name: 'simd WasmArray', fn: () => simdFn(arr, inPlace), beforeEach: () => arr.view.set(x) });
+  } else {
+    na('simd WasmArray', 'backend wasm-simd unavailable');
+  }
+
   const z = zeroCopyTask(def, zc, n);
   if (z.run) {
     const view = new Float32Array(zc.ex.memory.buffer, zc.ptr, n);
@@ -264,6 +280,7 @@ async function measure(def, n, x, zc) {
 
   if (tasks.length === 0) {
     progress(`[${progressAt}/${progressTotal}] ${def.name} n=${n}: n/a on every backend`);
+    wasmArray?.free();
     return result;
   }
   // Small arrays: several calls per sample, so that one sample is well above the timer's resolution.
@@ -305,6 +322,7 @@ async function measure(def, n, x, zc) {
     }
   }
   for (const t of tasks) result[t.name] = summarize(samples[t.name]);
+  wasmArray?.free();
   return result;
 }
 
@@ -359,7 +377,7 @@ lines.push(`- command: \`${command}\``);
 lines.push(`- settings: ${opts.time} ms per task in ${opts.rounds} interleaved rounds (from ${LARGE.toLocaleString('en-US')} elements: 1 round, at least 2 timed calls, no warmup); float32 input uniform in [-8, 8] without 0; params: the catalog's example and defaults${opts.sizes.some((n) => repsFor(n) > 1) ? '; below 65,536 elements a sample times 65,536 / n calls in a row (zero-copy: input restored once per sample)' : ''}`);
 lines.push('');
 lines.push('Cells: elements / median time in Melem/s (higher is faster), ± the relative median absolute deviation of the samples.');
-lines.push('"out": `fn(x, { out })`; "fresh": `fn(x)` allocating the result; "zero-copy": the SIMD build\'s kernel called in place on data already in WebAssembly memory.');
+lines.push('"out": `fn(x, { out })`; "fresh": `fn(x)` allocating the result; "WasmArray": `fn(a, { out: a })` on a zero-copy WasmArray through the public API; "zero-copy": the SIMD build\'s kernel called in place on data already in WebAssembly memory, without the API.');
 lines.push('Peers: "tfjs-wasm"/"tfjs-cpu": TensorFlow.js with that backend; "e2e": `tf.tensor(x)` -> op -> `dataSync()`; "op": the op alone on a tensor made beforehand, its result disposed. "ort-web": onnxruntime-web, wasm execution provider, 1 thread; "ort-node": onnxruntime-node, CPU execution provider, 1 thread; both run a one-node ONNX model (bench/onnx-model.js) from a Float32Array to a Float32Array. "js loop": a plain loop with Math.* into a preallocated array. "copy bound": `out.set(x)`, the cost of moving the data at all (not the function).');
 lines.push('ᶜ composite: no such op in that library, built from several of its ops. ˢ the op\'s semantics differ from ours (see the notes).');
 lines.push('simd/js: speed of simd out over js out. (simd out)/(zero-copy): speed of the API call with `out` over the bare kernel (1 = no overhead). ours/X: speed of simd out over contender X (> 1: we are faster). n/a: the function or backend does not exist there (reasons below).');
