@@ -178,3 +178,9 @@ export function softmaxBlock(x: FloatArray, y: FloatArray, outer: number, len: n
     }
   }
 }
+
+/** Vector-Jacobian product of the softmax family over [outer, len, inner]; dy null means ones. */
+export function softmaxGradBlock(x: FloatArray, dy: FloatArray | null, y: FloatArray, outer: number, len: number, inner: number, mode: number): void {
+  void x; void dy; void y; void outer; void len; void inner; void mode;
+  throw new Error('wasm-activations: softmax gradients are not implemented yet');
+}
