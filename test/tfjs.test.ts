@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradients (@tensorflow/tfjs and tfjs-layers do): register them for tf.grad.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core alone registers no gradients; @tensorflow/tfjs and tfjs-layers do (as a side effect of the import).
+import '@tensorflow/tfjs-layers';
 import { loadBackend, type Backend } from '../dist/index.js';
 import { registerTfjsKernels, TFJS_KERNELS, type TfjsKernelsHandle, type TfjsLike } from '../dist/tfjs/index.js';
 import { ord32 } from './ulp.js';
@@ -311,12 +311,93 @@ describe('tfjs plug-in: gradients through our kernels', () => {
   });
 });
 
+describe('tfjs plug-in: gradient functions on our fn.grad', () => {
+  // Exact gradients, with the points where tfjs's value is not the derivative PyTorch takes:
+  // relu6' at 6 (tfjs 1), leakyRelu' at NaN (tfjs alpha), products with dy of either sign (signed zeros).
+  const xs = Float32Array.from([...X.subarray(0, 1 << 14), 6, 6, -6, 0, -0, NaN, NaN, Infinity, -Infinity, 1e-45, -1e-45]);
+  const dys = Float32Array.from(xs, (_, i) => (i % 3 === 0 ? -1 : 1) * Math.fround(0.25 + (i % 7) / 5));
+  dys[dys.length - 6] = -2; // dy < 0 at x = NaN
+
+  const gradOf = (op: (x: tf.Tensor) => tf.Tensor) => () =>
+    tf.tidy(() => (tf.grad((x: tf.Tensor) => op(x))(tf.tensor1d(xs), tf.tensor1d(dys)).dataSync() as Float32Array).slice());
+
+  for (const [name, op] of [['relu', tf.relu], ['relu6', tf.relu6], ['leakyRelu 0.2', (x: tf.Tensor) => tf.leakyRelu(x, 0.2)], ['leakyRelu -1.5', (x: tf.Tensor) => tf.leakyRelu(x, -1.5)]] as const) {
+    it(`${name}: ours (one fused pass) gives tfjs's gradient bit for bit`, async () => {
+      const want = gradOf(op)();
+      const h = await registerTfjsKernels(tfl);
+      let got: Float32Array;
+      let kernels: string[];
+      try {
+        expect(h.gradients).toContain(name.startsWith('leakyRelu') ? 'LeakyRelu' : name === 'relu' ? 'Relu' : 'Relu6');
+        got = gradOf(op)();
+        kernels = (await tf.profile(() => { gradOf(op)(); })).kernelNames;
+      } finally {
+        h.unregister();
+      }
+      expect(firstDifference(got, want, same, xs)).toBeNull();
+      expect(kernels).toContain('WasmActivationsGrad'); // the backward pass ran on ours
+    });
+  }
+
+  it('replaces the gradient functions of the ops whose gradient kernel this build has, and restores tfjs\'s', async () => {
+    const names = ['Relu', 'Relu6', 'LeakyRelu', 'Elu', 'Selu', 'Sigmoid', 'Tanh', 'Softplus', 'Softmax'] as const;
+    const has: Record<string, boolean> = {};
+    const probe = Float32Array.of(-1, 0.5);
+    for (const n of names) {
+      const fn = ({ Relu: 'relu', Relu6: 'relu6', LeakyRelu: 'leakyRelu', Elu: 'elu', Selu: 'selu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softmax: 'softmax' } as const)[n];
+      try { (ours[fn].grad as (x: Float32Array, o?: object) => unknown)(probe, n === 'Softmax' ? { dy: probe, shape: [1, 2] } : {}); has[n] = true; } catch { has[n] = false; }
+    }
+    expect(has['Relu'] && has['Relu6'] && has['LeakyRelu']).toBe(true);
+    const before = names.map((n) => tf.getGradient(n));
+    const h = await registerTfjsKernels(tfl);
+    expect([...h.gradients].sort()).toEqual(names.filter((n) => has[n]).sort());
+    for (const [i, n] of names.entries()) {
+      if (has[n]) expect(tf.getGradient(n), n).not.toBe(before[i]);
+      else expect(tf.getGradient(n), n).toBe(before[i]);
+    }
+    expect(tf.getGradient('Prelu')).toBeDefined();
+    h.unregister();
+    for (const [i, n] of names.entries()) expect(tf.getGradient(n), n).toBe(before[i]);
+    expect(tf.getKernel('WasmActivationsGrad', 'cpu')).toBeUndefined();
+  });
+
+  it('second-order gradients (tf.grad of tf.grad) still work, on tfjs\'s differentiable gradients', async () => {
+    const data = tf.tensor1d([-2, -0.5, 0.5, 3, 7]);
+    // d/dx sum(f'(x) x): the inner backward pass must be recorded on the outer tape.
+    const g2 = (op: (x: tf.Tensor) => tf.Tensor) =>
+      tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.grad((y: tf.Tensor) => tf.sum(op(y)))(x), x)))(data).dataSync()));
+    // (tfjs has none through relu6, leakyRelu, selu and sigmoid: LessEqual and Greater have no gradient, sigmoid' uses y)
+    for (const op of [tf.relu, tf.elu, tf.softplus, tf.tanh, (x: tf.Tensor) => tf.mul(tf.softmax(x), tf.tensor1d([1, 2, 3, 4, 5]))]) {
+      const want = g2(op);
+      const got = await withPlugin(() => g2(op));
+      // (our forward kernels' last bits differ from tfjs's, and tanh' and softmax's VJP are taken from them)
+      expect(firstDifference(got, want, (a, b) => Math.abs(a - b) <= 1e-4 * Math.abs(b) + 1e-6, [-2, -0.5, 0.5, 3, 7])).toBeNull();
+    }
+  });
+
+  it('a gradient recorded with ours and taken after unregister() runs tfjs\'s', async () => {
+    const x = tf.tensor1d([-1, 0.5, 2]);
+    const w = tf.tensor1d([1, 2, 3]);
+    const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(tf.relu(t)), w));
+    const want = Array.from(tf.grad(f)(x).dataSync());
+    const h = await registerTfjsKernels(tfl);
+    // The forward pass is recorded with our gradient functions; the backward pass runs after unregister(),
+    // when our gradient kernel is gone: the recorded functions must hand over to tfjs's.
+    const got = Array.from(tf.grad((t: tf.Tensor) => { const v = f(t); h.unregister(); return v; })(x).dataSync());
+    expect(tf.getKernel('WasmActivationsGrad', 'cpu')).toBeUndefined();
+    expect(got).toEqual(want);
+    const again = await withPlugin(() => Array.from(tf.grad(f)(x).dataSync()));
+    expect(again).toEqual(want);
+  });
+});
+
 describe('tfjs plug-in: registration', () => {
   it('replaces every listed kernel of the cpu backend, and unregister() puts tfjs\'s own configs back', async () => {
     const before = TFJS_KERNELS.map((k) => tf.getKernel(k, 'cpu'));
     expect(before.every((c) => c !== undefined)).toBe(true);
     const h = await registerTfjsKernels(tfl);
     expect(h.backend.name).toBe('wasm-simd');
+    expect(h.gradients.every((g) => h.kernels.includes(g))).toBe(true);
     expect([...h.kernels]).toEqual([...TFJS_KERNELS]);
     for (const [i, k] of TFJS_KERNELS.entries()) expect(tf.getKernel(k, 'cpu')!.kernelFunc, k).not.toBe(before[i]!.kernelFunc);
     h.unregister();

@@ -14,6 +14,14 @@
 // float64), step is 1 for x > 0 and alpha elsewhere, softplus returns exp(x) below and x above
 // tfjs's threshold, softmax runs on the last axis. Exact functions give the cpu kernel's bits;
 // the transcendental ones stay within our ULP bounds of the cpu kernel's float64 evaluation.
+//
+// Gradients: the cpu backend's one gradient kernel among these ops, EluGrad, takes elu's output
+// y (dy (y + 1)), which `elu.grad` (a function of x) cannot serve, and costs one multiply-add an
+// element. tfjs-core computes the other gradients as chains of kernels (relu: Step, Cast,
+// Multiply; sigmoid: Sub, Multiply, Multiply; ...). So the plug-in replaces those gradient
+// *functions* (tf.registerGradient; restored by unregister()) for the ops whose gradient kernel
+// this build has: on the cpu backend, for first-order gradients of float32 tensors, they run one
+// kernel of ours, `fn.grad(x, { dy })`, and tfjs's own gradient everywhere else.
 import { loadBackend, type Backend, type BackendInfo, type WasmArray, type WasmSource } from '../index.js';
 
 // ---------------------------------------------------------------- the slice of TensorFlow.js we use
@@ -49,11 +57,31 @@ export interface TfjsKernelConfig {
   disposeFunc?: unknown;
 }
 
+/** What a gradient function receives: tfjs Tensors, of which the plug-in reads dtype and shape. */
+interface TensorLike {
+  dtype: string;
+  shape: number[];
+}
+
+/** tfjs-core's GradConfig. */
+export interface TfjsGradConfig {
+  kernelName: string;
+  inputsToSave?: string[];
+  outputsToSave?: boolean[];
+  saveAllInputs?: boolean;
+  gradFunc: (dy: unknown, saved: unknown[], attrs: Record<string, unknown>) => Record<string, () => unknown>;
+}
+
 /** The functions of a `tf` namespace that the plug-in calls (all of @tensorflow/tfjs and tfjs-core have them). */
 export interface TfjsLike {
   getKernel(kernelName: string, backendName: string): TfjsKernelConfig | undefined;
   registerKernel(config: TfjsKernelConfig): void;
   unregisterKernel(kernelName: string, backendName: string): void;
+  /** For the gradients (optional: without them only the forward kernels are replaced). */
+  getGradient?(kernelName: string): TfjsGradConfig | undefined;
+  registerGradient?(config: TfjsGradConfig): void;
+  getBackend?(): string;
+  engine?(): { runKernel(kernelName: string, inputs: Record<string, unknown>, attrs?: Record<string, unknown>): unknown; state: { gradientDepth: number } };
 }
 
 /** The kernels of the `cpu` backend the plug-in replaces. */
@@ -79,6 +107,11 @@ export interface TfjsKernelsHandle {
   readonly backend: BackendInfo;
   /** The kernels replaced (those of the list the `cpu` backend has). */
   readonly kernels: readonly TfjsKernelName[];
+  /**
+   * The ops whose gradient runs on ours (`fn.grad`, one fused pass over x and dy) in place of
+   * tfjs's chain of kernels: those of `kernels` for which this build has the gradient kernel.
+   */
+  readonly gradients: readonly TfjsKernelName[];
   /** Restores TensorFlow.js's own kernels and frees our backend's memory. Idempotent. */
   unregister(): void;
 }
@@ -332,6 +365,113 @@ function makeKernel(name: TfjsKernelName, fb: Backend, original: KernelFunc): Ke
   }
 }
 
+// ---------------------------------------------------------------- gradients
+
+/** Our kernel that the replaced gradient functions run: inputs { x, dy }, attrs { op, ...the op's attrs }. */
+const GRAD_KERNEL = 'WasmActivationsGrad';
+
+interface GradOp {
+  /** The op's input the gradient is for (and that we save for it). */
+  readonly input: string;
+  /** false: attrs we do not take (tfjs's gradient runs). */
+  ok?(attrs: Record<string, unknown>, shape: readonly number[]): boolean;
+  /** dy * f'(x) with tfjs's semantics, a new array. */
+  run(b: Backend, x: Float32Array, dy: Float32Array, attrs: Record<string, unknown>, shape: readonly number[]): Float32Array;
+  /** A call that throws when this build lacks the gradient kernel. */
+  probe(b: Backend): void;
+}
+
+const PROBE = Float32Array.of(-1, 0.5);
+const elementwiseGrad = (name: 'relu' | 'elu' | 'selu' | 'sigmoid' | 'tanh' | 'softplus'): GradOp => ({
+  input: 'x',
+  run: (b, x, dy) => b[name].grad(x, { dy }),
+  probe: (b) => b[name].grad(PROBE),
+});
+
+/**
+ * The gradients tfjs-core defines for these ops, on ours. Where tfjs's value differs from the
+ * function's derivative the plug-in follows tfjs: relu6' is 1 at x = 6 (tfjs's mask is x <= 6,
+ * ours is PyTorch's 0 at both bounds), leakyRelu' is alpha at NaN (tfjs's where(x > 0, dy,
+ * alpha dy) takes the else branch). tfjs computes sigmoid', tanh', elu' and softmax's VJP from
+ * the op's output and selu' with two roundings; ours come from x, within our ULP bounds of the
+ * true derivative (and so within a few ULP of tfjs's, except where tfjs's y (1 - y) or 1 - y^2
+ * cancels). Prelu keeps tfjs's gradient (it also has one for alpha).
+ */
+const GRAD_OPS: Partial<Record<TfjsKernelName, GradOp>> = {
+  Relu: elementwiseGrad('relu'),
+  Relu6: {
+    input: 'x',
+    run: (b, x, dy) => {
+      const g = b.relu6.grad(x, { dy });
+      for (let i = 0; i < x.length; i++) if (x[i] === 6) g[i] = dy[i]!;
+      return g;
+    },
+    probe: (b) => b.relu6.grad(PROBE),
+  },
+  LeakyRelu: {
+    input: 'x',
+    ok: (attrs) => typeof attrs['alpha'] === 'number' && !Number.isNaN(attrs['alpha']),
+    run: (b, x, dy, attrs) => {
+      const alpha = attrs['alpha'] as number;
+      const g = b.leakyRelu.grad(x, { dy, alpha });
+      const a = Math.fround(alpha); // tfjs: mul(dy, alpha), alpha a float32 scalar
+      for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) g[i] = Math.fround(dy[i]! * a);
+      return g;
+    },
+    probe: (b) => b.leakyRelu.grad(PROBE, { alpha: 0.2 }),
+  },
+  Elu: elementwiseGrad('elu'),
+  Selu: elementwiseGrad('selu'),
+  Sigmoid: elementwiseGrad('sigmoid'),
+  Tanh: elementwiseGrad('tanh'),
+  // tfjs: dy * sigmoid(x) for every x; ours with threshold 20 is the same to float32 (sigmoid(20) rounds to 1).
+  Softplus: elementwiseGrad('softplus'),
+  Softmax: {
+    input: 'logits',
+    ok: (attrs, shape) => shape.length > 0 && (attrs['dim'] === -1 || attrs['dim'] === shape.length - 1),
+    run: (b, x, dy, _attrs, shape) => {
+      const len = shape[shape.length - 1]!;
+      return b.softmax.grad(x, { dy, shape: [len === 0 ? 0 : x.length / len, len], axis: 1 });
+    },
+    probe: (b) => b.softmax.grad(PROBE, { dy: PROBE, shape: [1, 2] }),
+  },
+};
+
+function gradKernel(fb: Backend): KernelFunc {
+  return (args) => {
+    const be = cpuBackend(args.backend);
+    const { x: xt, dy: dyt } = args.inputs;
+    const attrs = args.attrs ?? {};
+    const op = GRAD_OPS[attrs['op'] as TfjsKernelName];
+    const x = be && floatValues(be, xt);
+    const dy = be && floatValues(be, dyt);
+    if (!be || !x || !dy || !xt || !op || x.length !== dy.length) throw new Error(`wasm-activations/tfjs: ${GRAD_KERNEL} cannot run on these inputs`);
+    return be.makeTensorInfo(xt.shape.slice(), 'float32', op.run(fb, x, dy, attrs, xt.shape));
+  };
+}
+
+/** A gradient config that runs ours on the cpu backend (first-order gradients of float32), tfjs's otherwise. */
+function gradConfig(tf: Required<TfjsLike>, name: TfjsKernelName, op: GradOp, original: TfjsGradConfig, live: () => boolean): TfjsGradConfig | null {
+  const inputs = original.inputsToSave ?? [];
+  if (original.saveAllInputs || inputs.length > 1 || (inputs.length === 1 && inputs[0] !== op.input)) return null;
+  const engine = tf.engine();
+  return {
+    ...original,
+    kernelName: name,
+    inputsToSave: [op.input],
+    gradFunc: (dy, saved, attrs) => {
+      const x = saved[0] as TensorLike;
+      const d = dy as TensorLike;
+      // tfjs's own: on another backend, after unregister(), for other dtypes, and inside an outer
+      // gradient (tf.grad(tf.grad(f))), where the backward pass must itself be differentiable.
+      const ours = live() && tf.getBackend() === 'cpu' && engine.state.gradientDepth === 0 && x.dtype === 'float32' && d.dtype === 'float32' &&
+        (op.ok?.(attrs ?? {}, x.shape) ?? true);
+      if (!ours) return original.gradFunc(dy, inputs.length === 1 ? saved : saved.slice(1), attrs);
+      return { [op.input]: () => engine.runKernel(GRAD_KERNEL, { x, dy }, { ...attrs, op: name }) };
+    },
+  };
+}
+
 // ---------------------------------------------------------------- registration
 
 const OURS = Symbol.for('wasm-activations/tfjs kernel');
@@ -417,10 +557,34 @@ export async function registerTfjsKernels(tf: TfjsLike, options?: RegisterTfjsOp
     tf.registerKernel({ ...config, kernelFunc });
     installed.set(name, kernelFunc);
   }
+  // Gradients: where tf has a gradient registry and an engine, and this build the gradient kernel.
   let done = false;
+  const live = () => !done;
+  const grads = new Map<TfjsKernelName, [TfjsGradConfig, TfjsGradConfig]>(); // name -> [original, ours]
+  const full = tf as Required<TfjsLike>;
+  if (typeof tf.getGradient === 'function' && typeof tf.registerGradient === 'function' && typeof tf.engine === 'function' && typeof tf.getBackend === 'function') {
+    for (const name of installed.keys()) {
+      const op = GRAD_OPS[name];
+      const original = tf.getGradient(name);
+      if (!op || !original) continue;
+      try {
+        op.probe(fb);
+      } catch {
+        continue; // this build has no gradient kernel for it yet: tfjs's gradient stays
+      }
+      const ours = gradConfig(full, name, op, original, live);
+      if (ours) grads.set(name, [original, ours]);
+    }
+    if (grads.size > 0) {
+      if (tf.getKernel(GRAD_KERNEL, 'cpu') !== undefined) tf.unregisterKernel(GRAD_KERNEL, 'cpu');
+      tf.registerKernel({ kernelName: GRAD_KERNEL, backendName: 'cpu', kernelFunc: gradKernel(fb) });
+      for (const [, ours] of grads.values()) tf.registerGradient(ours);
+    }
+  }
   return Object.freeze({
     backend: Object.freeze({ name: fb.name, simd: fb.simd, threads: fb.threads }),
     kernels: Object.freeze([...installed.keys()]),
+    gradients: Object.freeze([...grads.keys()]),
     unregister(): void {
       if (done) return;
       done = true;
@@ -430,6 +594,11 @@ export async function registerTfjsKernels(tf: TfjsLike, options?: RegisterTfjsOp
         tf.unregisterKernel(name, 'cpu');
         tf.registerKernel(originals.get(name)!);
       }
+      for (const [name, [original, ours]] of grads) {
+        if (full.getGradient(name) === ours) full.registerGradient(original);
+      }
+      // Tape nodes recorded while ours was registered still call our gradFunc: with live() false it runs tfjs's.
+      if (grads.size > 0 && tf.getKernel(GRAD_KERNEL, 'cpu') !== undefined) tf.unregisterKernel(GRAD_KERNEL, 'cpu');
       fb.release();
     },
   });
