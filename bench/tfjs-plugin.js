@@ -116,13 +116,13 @@ const plugIn = async () => { handle = await registerTfjsKernels(tf); };
 const plugOut = () => { handle?.unregister(); handle = null; };
 
 /** Times `fn` with tfjs's kernels ('tfjs') and with ours ('plug-in'), interleaved: { tfjs, 'plug-in' } summaries in ms. */
-async function compare(label, fn, { time = opts.time, rounds = opts.rounds } = {}) {
+async function compare(label, fn, { time = opts.time, rounds = opts.rounds, async = false } = {}) {
   const samples = { tfjs: [], 'plug-in': [] };
   const perRound = Math.max(1, time / rounds);
   for (let r = 0; r < rounds; r++) {
     process.stderr.write(`${label}: round ${r + 1}/${rounds}\n`);
     const bench = new Bench({ name: label, time: perRound, iterations: 3, warmup: true, warmupTime: Math.min(30, perRound), warmupIterations: 2, retainSamples: true, throws: true });
-    const tasks = [['tfjs', {}], ['plug-in', { beforeAll: plugIn, afterAll: plugOut }]];
+    const tasks = [['tfjs', { async }], ['plug-in', { async, beforeAll: plugIn, afterAll: plugOut }]];
     for (const [name, hooks] of r % 2 ? tasks.reverse() : tasks) bench.add(name, fn, hooks);
     await bench.run();
     for (const task of bench.tasks) {
@@ -159,6 +159,12 @@ for (const name of Object.keys(OPS).filter((o) => !opts.only || opts.only.includ
 
 const modelRows = [];
 let modelInfo = '';
+let gradientsInfo = '';
+{
+  const h = await registerTfjsKernels(tf);
+  gradientsInfo = h.gradients.length ? h.gradients.join(', ') + ' (tfjs\'s own for the others: this build has no gradient kernel for them yet)' : 'none';
+  h.unregister();
+}
 if (opts.model && !opts.only) {
   const model = buildModel(tf, tfl);
   modelInfo = `${paramCount(model).toLocaleString('en-US')} parameters: Dense 64 -> 512 relu -> 256 elu -> 256 selu -> 128 sigmoid -> 128 tanh -> 10 softmax (bench/tfjs-model.js)`;
@@ -166,10 +172,21 @@ if (opts.model && !opts.only) {
     const { xs, ys } = dataset(tf, { samples: batch });
     ys.dispose();
     const run = () => { tf.tidy(() => model.predict(xs).dataSync()); };
-    const r = await compare(`model predict, batch ${batch}`, run, { time: Math.max(opts.time, batch > 1 ? 3000 : 600) });
+    const r = await compare(`model predict, batch ${batch}`, run, { time: Math.max(opts.time, 3000), rounds: Math.max(opts.rounds, 5) });
     // Activation elements per predict: batch x (512 + 256 + 256 + 128 + 128 + 10).
     modelRows.push({ name: `predict(), batch of ${batch}`, batch, ...r, bits: await differing(() => model.predict(xs)) });
     xs.dispose();
+  }
+  // Training: the forward activations, and the gradients of relu (and of the others as their
+  // gradient kernels land) on ours; matMul and the optimizer on tfjs.
+  {
+    const { xs, ys } = dataset(tf, { samples: 256 });
+    const run = () => model.fit(xs, ys, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+    await run();
+    const r = await compare('model fit, 1 epoch', run, { time: Math.max(opts.time, 6000), async: true });
+    modelRows.push({ name: 'fit(), 1 epoch of 256 samples, batch 32, SGD', ...r, bits: 'n/a' });
+    xs.dispose();
+    ys.dispose();
   }
 }
 t.dispose();
@@ -192,7 +209,7 @@ lines.push(`- date: ${started.toISOString()}`);
 lines.push(`- node: ${process.version} (${process.platform} ${process.arch}); cpu: ${os.cpus()[0]?.model?.trim() ?? '?'} (${os.cpus().length} logical cores)`);
 lines.push(`- TensorFlow.js: @tensorflow/tfjs-core ${await ver('@tensorflow/tfjs-core')}, tfjs-backend-cpu ${await ver('@tensorflow/tfjs-backend-cpu')}, tfjs-layers ${await ver('@tensorflow/tfjs-layers')}; ours: \`registerTfjsKernels(tf)\` on wasm-simd`);
 lines.push(`- command: \`node bench/tfjs-plugin.js${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\``);
-lines.push(`- settings: ${opts.time} ms per contender in ${opts.rounds} interleaved rounds (model rows: at least 3 s / 0.6 s); medians ± relative median absolute deviation; float32 input uniform in [-8, 8]`);
+lines.push(`- settings: ${opts.time} ms per contender in ${opts.rounds} interleaved rounds (model rows: at least 3 s in 5 rounds for predict, 6 s for fit); medians ± relative median absolute deviation; float32 input uniform in [-8, 8]`);
 if (opRows.length > 0) {
   lines.push('', `## Ops of the \`cpu\` backend, ${N.toLocaleString('en-US')} float32 elements`, '');
   lines.push('The op on a tensor made beforehand, result disposed (`tf.tidy(() => tf.sigmoid(t)).dispose()`), in Melem/s. prelu: [4096, 256] with 256 alphas; softmax: [1024, 1024] along the last axis; leakyRelu: tfjs\'s alpha 0.2; step: alpha 0. "bits differing": elements whose float32 bits differ from tfjs\'s own kernel (0: the same bits; elsewhere within 2 ULP, see test/tfjs.test.ts).', '');
@@ -201,8 +218,8 @@ if (opRows.length > 0) {
   for (const r of opRows) lines.push(`| ${r.name} | ${fmt(rate(r.tfjs))} ${spread(r.tfjs)} | ${fmt(rate(r['plug-in']))} ${spread(r['plug-in'])} | ${(rate(r['plug-in']) / rate(r.tfjs)).toFixed(2)}× | ${r.bits} |`);
 }
 if (modelRows.length > 0) {
-  lines.push('', '## A tfjs-layers model, predict()', '');
-  lines.push(`${modelInfo}. \`model.predict(x).dataSync()\`, ms per call (lower is faster). Dense layers with relu and elu run as _FusedMatMul (the plug-in applies the activation epilogue); the others call the activation op after it.`, '');
+  lines.push('', '## A tfjs-layers model, predict() and fit()', '');
+  lines.push(`${modelInfo}. \`model.predict(x).dataSync()\` and \`model.fit(...)\`, ms per call (lower is faster). In predict(), Dense layers with relu and elu run as _FusedMatMul (the plug-in applies the activation epilogue); the others call the activation op after it. In fit(), every activation is an op of its own, and the plug-in's gradients are: ${gradientsInfo}.`, '');
   lines.push('| model | tfjs cpu | with the plug-in | speed-up | outputs differing (bits) |');
   lines.push('|---|---:|---:|---:|---:|');
   for (const r of modelRows) lines.push(`| ${r.name} | ${r.tfjs.median.toFixed(r.tfjs.median < 10 ? 3 : 1)} ms ${spread(r.tfjs)} | ${r['plug-in'].median.toFixed(r['plug-in'].median < 10 ? 3 : 1)} ms ${spread(r['plug-in'])} | ${(r.tfjs.median / r['plug-in'].median).toFixed(2)}× | ${r.bits} |`);
