@@ -391,6 +391,31 @@ describe('tfjs plug-in: gradient functions on our fn.grad', () => {
   });
 });
 
+describe('tfjs plug-in: the package subpath', () => {
+  it('is exported as wasm-activations/tfjs (types first), with TensorFlow.js an optional peer dependency', async () => {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(Object.keys(pkg.exports['./tfjs'])[0]).toBe('types');
+    expect(pkg.exports['./tfjs'].types).toBe('./dist/tfjs/index.d.ts');
+    for (const dep of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu']) {
+      expect(pkg.peerDependencies[dep], dep).toBeDefined();
+      expect(pkg.peerDependenciesMeta[dep], dep).toEqual({ optional: true });
+      expect(pkg.dependencies?.[dep], dep).toBeUndefined();
+    }
+    // The package resolves its own subpath, to the module these tests use.
+    const self = await import('wasm-activations/tfjs');
+    expect(self.registerTfjsKernels).toBe(registerTfjsKernels);
+  });
+
+  it('the main entry loads no TensorFlow.js', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const f of ['index.js', 'api.js', 'wasm.js', 'catalog.js']) {
+      expect(readFileSync(new URL(`../dist/${f}`, import.meta.url), 'utf8'), f).not.toMatch(/@tensorflow|tfjs/);
+    }
+    expect(readFileSync(new URL('../dist/tfjs/index.js', import.meta.url), 'utf8')).not.toMatch(/from '@tensorflow/);
+  });
+});
+
 describe('tfjs plug-in: registration', () => {
   it('replaces every listed kernel of the cpu backend, and unregister() puts tfjs\'s own configs back', async () => {
     const before = TFJS_KERNELS.map((k) => tf.getKernel(k, 'cpu'));
@@ -418,6 +443,9 @@ describe('tfjs plug-in: registration', () => {
     const h = await registerTfjsKernels(tfl);
     await expect(registerTfjsKernels(tfl)).rejects.toThrow(/already registered/);
     h.unregister();
+    const some = await registerTfjsKernels(tfl, { kernels: ['Sigmoid'] });
+    await expect(registerTfjsKernels(tfl, { kernels: ['Relu'] })).rejects.toThrow(/already registered/); // one at a time, whatever the subsets
+    some.unregister();
     const h2 = await registerTfjsKernels(tfl);
     h2.unregister();
   });

@@ -306,8 +306,11 @@ function fusedKernel(fb: Backend, original: KernelFunc, kernelName: string): Ker
   const plan = epilogue(fb, kernelName);
   return (args) => {
     const be = cpuBackend(args.backend);
-    const act = (args.attrs ?? {})['activation'];
-    if (!be || typeof act !== 'string' || act === 'linear') return original(args);
+    const { activation: act, leakyreluAlpha } = (args.attrs ?? {}) as { activation?: unknown; leakyreluAlpha?: unknown };
+    // Only an epilogue we apply is worth splitting the kernel for (anything else: tfjs's kernel as it is).
+    const ours = act === 'relu' || act === 'relu6' || act === 'elu' || act === 'sigmoid' || act === 'prelu' ||
+      (act === 'leakyrelu' && typeof leakyreluAlpha === 'number' && !Number.isNaN(leakyreluAlpha));
+    if (!be || !ours) return original(args);
     const linear = original({ ...args, attrs: { ...args.attrs, activation: 'linear' } }) as TfjsTensorInfo;
     const x = floatValues(be, linear);
     const apply = x && plan(x, linear.shape, args, be);
@@ -526,12 +529,15 @@ export async function registerTfjsKernels(tf: TfjsLike, options?: RegisterTfjsOp
   const wanted = opts.kernels ?? TFJS_KERNELS;
   const check = () => {
     const originals = new Map<TfjsKernelName, TfjsKernelConfig>();
+    // One registration at a time per kernel registry (whatever subset each asked for).
+    for (const name of TFJS_KERNELS) {
+      if ((tf.getKernel(name, 'cpu')?.kernelFunc as unknown as Record<symbol, unknown> | undefined)?.[OURS]) {
+        throw new Error(`registerTfjsKernels: our kernel for '${name}' is already registered; call unregister() on the handle of the first registration`);
+      }
+    }
     for (const name of wanted) {
       const config = tf.getKernel(name, 'cpu');
       if (config === undefined) continue; // an older tfjs without this kernel
-      if ((config.kernelFunc as unknown as Record<symbol, unknown>)[OURS]) {
-        throw new Error(`registerTfjsKernels: our kernel for '${name}' is already registered; call unregister() on the handle of the first registration`);
-      }
       originals.set(name, config);
     }
     if (originals.size === 0) {
