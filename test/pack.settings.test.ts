@@ -5,40 +5,21 @@
 // (Debian's /usr/bin/chromium driven by playwright-core) computing sigmoid on
 // wasm-simd. Node ESM is in test/pack.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pack, repo, run, scratchProject } from './pack-helpers.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-  for (const key of Object.keys(env)) if (/^npm_(package|lifecycle)_/i.test(key)) delete env[key];
-  return env;
-}
-function run(cmd: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(cmd, args, { cwd, env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with status ${err.status}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
-  }
-}
+
 
 let tmp = '';
 let project = '';
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wasm-activations-settings-'));
-  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], repo)) as Array<{ filename: string }>;
-  const tarball = path.join(tmp, path.basename(packed[0]!.filename));
-  project = path.join(tmp, 'project');
-  mkdirSync(project, { recursive: true });
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }, null, 2));
-  run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--no-package-lock', tarball], project);
+  project = scratchProject(path.join(tmp, 'project'), pack(tmp));
 }, 120_000);
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
