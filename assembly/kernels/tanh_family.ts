@@ -4,7 +4,8 @@
 // in f32, the final quotient in f64). tanhshrink, gelu and geluTanh need more
 // than f32 can give cheaply (cancellation, a tail of erfc, the cubic inside
 // geluTanh), so their f32 kernels widen to f64 and run the f64 algorithm: one
-// algorithm, one rounding to f32 at the end.
+// algorithm, one rounding to f32 at the end. The gradients (end of the file)
+// all work that way: f32 gradients are the f64 ones rounded once.
 import { mapF32, mapF64, mapGradF32, mapGradF64 } from './map';
 import { expF64x2, expF64, expScaledF32x4, expScaledF32, expScaledF64x2, expScaledF64, expm1F32x4, expm1F32, expm1F64x2, expm1F64 } from '../core/exp';
 import { widenLo, widenHi, narrow } from '../core/lanes';
@@ -341,7 +342,8 @@ export function geluTanh_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void {
 // the sums and products that cancel or matter as hi + lo (dd helpers). Each
 // class ends with the product by dy. Limits at +-Infinity come out of clamped
 // arguments (never inf * 0); NaN propagates through every branch, and the
-// vector paths compute every branch and select, with the scalar's operations.
+// vector paths compute the branches that some lane needs and select, with the
+// scalar's operations (so the same bits).
 // Measured max errors (against decimal.js / mpmath) are in the test file.
 const UNSCALE128: f64 = 2.938735877055719e-39; // 2^-128
 
@@ -409,6 +411,8 @@ const TANHSHRINK_GRAD_SPLIT: f64 = 0.9;
   const pl = f64x2.add(productErrorF64x2(u, u, p), f64x2.mul(f64x2.mul(two, u), ul));
   const r = f64x2.mul(z, p);
   const small = f64x2.add(r, f64x2.add(productErrorF64x2(z, p, r), f64x2.add(f64x2.mul(z, pl), f64x2.mul(zl, p))));
+  const isSmall = f64x2.lt(f64x2.abs(x), f64x2.splat(TANHSHRINK_GRAD_SPLIT));
+  if (v128.all_true<i64>(isSmall)) return small;
   // 1 - sech^2 side.
   const e = expF64x2(f64x2.mul(f64x2.abs(x), f64x2.splat(-2.0)));
   const s = f64x2.add(one, e);
@@ -419,7 +423,7 @@ const TANHSHRINK_GRAD_SPLIT: f64 = 0.9;
   const c = f64x2.mul(q, f64x2.div(f64x2.add(te, f64x2.mul(f64x2.mul(two, s), d)), t));
   const h = f64x2.sub(one, q);
   const big = f64x2.add(h, f64x2.add(sumErrorF64x2(one, f64x2.neg(q), h), c));
-  return v128.bitselect(small, big, f64x2.lt(f64x2.abs(x), f64x2.splat(TANHSHRINK_GRAD_SPLIT)));
+  return v128.bitselect(small, big, isSmall);
 }
 @inline function tanhshrinkGradF64(x: f64): f64 {
   if (abs(x) < TANHSHRINK_GRAD_SPLIT) {
@@ -522,42 +526,47 @@ const MISH_GRAD_CLAMP: f64 = 1.0e4;
   const es = expScaledF64x2(v128.bitselect(xc, f64x2.neg(xc), low), 128);
   const unscale = f64x2.splat(UNSCALE128);
   const e = f64x2.mul(es, unscale);
-  // x < 0.5: e om / dl^2.
-  const a1 = f64x2.add(one, xc);
-  const a1l = sumErrorF64x2(one, xc, a1);
   const x4 = f64x2.mul(four, xc);
-  const six = f64x2.splat(6.0);
-  const b1 = f64x2.add(six, x4);
-  const b1l = sumErrorF64x2(six, x4, b1);
-  const f4 = f64x2.add(four, e);
-  const c = f64x2.mul(e, f4);
-  const cl = f64x2.add(productErrorF64x2(e, f4, c), f64x2.mul(e, sumErrorF64x2(four, e, f4)));
-  const bb = f64x2.add(b1, c);
-  const bl = f64x2.add(sumErrorF64x2(b1, c, bb), f64x2.add(b1l, cl));
-  const eb = f64x2.mul(e, bb);
-  const ebl = f64x2.add(productErrorF64x2(e, bb, eb), f64x2.mul(e, bl));
-  const a4 = f64x2.mul(four, a1);
-  const om = f64x2.add(a4, eb);
-  const oml = f64x2.add(sumErrorF64x2(a4, eb, om), f64x2.add(f64x2.mul(four, a1l), ebl));
-  const f2 = f64x2.add(two, e);
-  const n = f64x2.mul(e, f2);
-  const nl = f64x2.add(productErrorF64x2(e, f2, n), f64x2.mul(e, sumErrorF64x2(two, e, f2)));
-  const dh = f64x2.add(two, n);
-  const dl = f64x2.add(sumErrorF64x2(two, n, dh), nl);
-  const t = f64x2.mul(dh, dh);
-  const tl = f64x2.add(productErrorF64x2(dh, dh, t), f64x2.mul(f64x2.mul(two, dh), dl));
-  const p = f64x2.mul(es, om);
-  const q = f64x2.div(p, t);
-  const pe = f64x2.add(productErrorF64x2(es, om, p), f64x2.mul(es, oml));
-  const lowSide = f64x2.mul(f64x2.add(q, f64x2.div(f64x2.sub(pe, f64x2.mul(q, tl)), t)), unscale);
   // x >= 0.5: 1 + K.
   const d = f64x2.add(one, f64x2.mul(f64x2.mul(two, e), f64x2.add(one, e)));
   const br = f64x2.add(f64x2.sub(x4, two), f64x2.mul(f64x2.mul(four, e), f64x2.sub(f64x2.sub(xc, one), e)));
   const k = f64x2.div(f64x2.mul(f64x2.mul(e, e), br), f64x2.mul(d, d));
   const highSide = f64x2.add(one, k);
-  const root = nearRootF64x2(x, MISH_X0_HI, MISH_X0_LO, MISH_P0_HI, MISH_P0_LO, MISH_Q);
+  let side = highSide;
+  if (v128.any_true(low)) {
+    // x < 0.5: e om / dl^2.
+    const a1 = f64x2.add(one, xc);
+    const a1l = sumErrorF64x2(one, xc, a1);
+    const six = f64x2.splat(6.0);
+    const b1 = f64x2.add(six, x4);
+    const b1l = sumErrorF64x2(six, x4, b1);
+    const f4 = f64x2.add(four, e);
+    const c = f64x2.mul(e, f4);
+    const cl = f64x2.add(productErrorF64x2(e, f4, c), f64x2.mul(e, sumErrorF64x2(four, e, f4)));
+    const bb = f64x2.add(b1, c);
+    const bl = f64x2.add(sumErrorF64x2(b1, c, bb), f64x2.add(b1l, cl));
+    const eb = f64x2.mul(e, bb);
+    const ebl = f64x2.add(productErrorF64x2(e, bb, eb), f64x2.mul(e, bl));
+    const a4 = f64x2.mul(four, a1);
+    const om = f64x2.add(a4, eb);
+    const oml = f64x2.add(sumErrorF64x2(a4, eb, om), f64x2.add(f64x2.mul(four, a1l), ebl));
+    const f2 = f64x2.add(two, e);
+    const n = f64x2.mul(e, f2);
+    const nl = f64x2.add(productErrorF64x2(e, f2, n), f64x2.mul(e, sumErrorF64x2(two, e, f2)));
+    const dh = f64x2.add(two, n);
+    const dl = f64x2.add(sumErrorF64x2(two, n, dh), nl);
+    const t = f64x2.mul(dh, dh);
+    const tl = f64x2.add(productErrorF64x2(dh, dh, t), f64x2.mul(f64x2.mul(two, dh), dl));
+    const p = f64x2.mul(es, om);
+    const q = f64x2.div(p, t);
+    const pe = f64x2.add(productErrorF64x2(es, om, p), f64x2.mul(es, oml));
+    const lowSide = f64x2.mul(f64x2.add(q, f64x2.div(f64x2.sub(pe, f64x2.mul(q, tl)), t)), unscale);
+    side = v128.bitselect(lowSide, highSide, low);
+  }
   const inRoot = v128.and(f64x2.ge(x, f64x2.splat(MISH_ROOT_LO)), f64x2.le(x, f64x2.splat(MISH_ROOT_HI)));
-  return v128.bitselect(root, v128.bitselect(lowSide, highSide, low), inRoot);
+  if (!v128.any_true(inRoot)) return side;
+  const root = nearRootF64x2(x, MISH_X0_HI, MISH_X0_LO, MISH_P0_HI, MISH_P0_LO, MISH_Q);
+  return v128.bitselect(root, side, inRoot);
 }
 @inline function mishGradF64(x: f64): f64 {
   if (x >= MISH_ROOT_LO && x <= MISH_ROOT_HI) return nearRootF64(x, MISH_X0_HI, MISH_X0_LO, MISH_P0_HI, MISH_P0_LO, MISH_Q);
@@ -700,8 +709,9 @@ const GELU_ROOT_HI: f64 = -0.3;
   const r = f64x2.sub(one, m);
   const pos = f64x2.add(r, f64x2.sub(sumErrorF64x2(one, f64x2.neg(m), r), c));
   const side = v128.bitselect(f64x2.add(m, c), pos, f64x2.lt(x, f64x2.splat(0)));
-  const root = nearRootF64x2(x, GELU_X0_HI, GELU_X0_LO, GELU_P0_HI, GELU_P0_LO, GELU_Q);
   const inRoot = v128.and(f64x2.ge(x, f64x2.splat(GELU_ROOT_LO)), f64x2.le(x, f64x2.splat(GELU_ROOT_HI)));
+  if (!v128.any_true(inRoot)) return side;
+  const root = nearRootF64x2(x, GELU_X0_HI, GELU_X0_LO, GELU_P0_HI, GELU_P0_LO, GELU_Q);
   return v128.bitselect(root, side, inRoot);
 }
 @inline function geluGradF64(x: f64): f64 {
@@ -802,8 +812,9 @@ const GELU_TANH_ROOT_HI: f64 = -0.5;
   const numl = v128.bitselect(numNl, numPl, negX);
   const q = f64x2.div(num, t);
   const side = f64x2.add(q, f64x2.div(f64x2.sub(numl, f64x2.mul(q, tl)), t));
-  const root = nearRootF64x2(x, GELU_TANH_X0_HI, GELU_TANH_X0_LO, GELU_TANH_P0_HI, GELU_TANH_P0_LO, GELU_TANH_Q);
   const inRoot = v128.and(f64x2.ge(x, f64x2.splat(GELU_TANH_ROOT_LO)), f64x2.le(x, f64x2.splat(GELU_TANH_ROOT_HI)));
+  if (!v128.any_true(inRoot)) return side;
+  const root = nearRootF64x2(x, GELU_TANH_X0_HI, GELU_TANH_X0_LO, GELU_TANH_P0_HI, GELU_TANH_P0_LO, GELU_TANH_Q);
   return v128.bitselect(root, side, inRoot);
 }
 @inline function geluTanhGradF64(x: f64): f64 {
