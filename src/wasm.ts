@@ -323,6 +323,11 @@ export class WasmKernels implements KernelSet {
     if (block === 0 || outer === 0) return;
     const mem = this.memory;
     const bpe = x.BYTES_PER_ELEMENT;
+    if (this.owns(x) && (dy === null || this.owns(dy)) && this.owns(out)) {
+      // Everything lives here: one call in place, whatever the block size (no scratch involved).
+      fn((x as WasmArray).ptr, dy === null ? 0 : (dy as WasmArray).ptr, (out as WasmArray).ptr, outer, len, inner, mode);
+      return;
+    }
     if (2 * Math.ceil((block * bpe) / 64) * 64 > mem.maxScratchBytes) {
       // A [len, inner] block and its dy do not fit the scratch bound: the mirror computes the same bits.
       jsKernels.axisGrad(x, dy, out, outer, len, inner, mode);
