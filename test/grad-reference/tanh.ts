@@ -34,8 +34,8 @@ const GELU_K = Math.sqrt(2 / Math.PI);
 /** Zeros of mish', gelu', geluTanh' (to ~1e-9; only used to place the Decimal windows) and the windows' half-widths. */
 const ZEROS: Record<string, [number, number]> = {
   mish: [-1.1924312145, 1e-4],
-  gelu: [-0.7517915247, 3e-3],
-  geluTanh: [-0.7524614221, 3e-3],
+  gelu: [-0.7517915247, 3e-4],
+  geluTanh: [-0.7524614221, 3e-4],
 };
 function nearZero(name: string, x: number): boolean {
   const [x0, h] = ZEROS[name]!;
