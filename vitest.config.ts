@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const BROWSER_SUITE = [
   'test/api.axis.test.ts', 'test/api.bits.test.ts', 'test/api.errors.test.ts', 'test/api.reference.test.ts',
   'test/api.scratch.test.ts', 'test/api.special.test.ts', 'test/exports.test.ts', 'test/grad.api.test.ts',
+  'test/grad.operands.test.ts', 'test/grad.special.test.ts',
   'test/memory.test.ts', 'test/piecewise.test.ts', 'test/softmax-gather.test.ts', 'test/wasm-array.test.ts',
 ];
 

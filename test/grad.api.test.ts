@@ -6,7 +6,11 @@
 // at kinks; every elementwise gradient against the analytic references of
 // test/grad-reference with a random dy (bound + 2 ULP, + 1/2 for the product
 // with dy); central finite differences of the f64 forward as an independent
-// second check; prelu's per-channel gradient.
+// second check; prelu's per-channel gradient. Its friends go further, also
+// driven by the catalog: grad.accuracy (dense samples, f32 and f64, dy omitted
+// and given), grad.special (limits for every param set, NaN, kinks, finite
+// differences for every param set and both dtypes), grad.operands (WasmArray
+// combinations, prelu layouts, every error before any write).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradRef64 } from './grad-reference/index.js';

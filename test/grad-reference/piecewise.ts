@@ -4,11 +4,14 @@
 // (PyTorch's hardswish_backward), softsign' = 1 / (1 + |x|)^2.
 import Decimal from 'decimal.js';
 import { D, type Params } from '../reference.js';
+import { exactDecimal } from '../ulp.js';
 
 type Ref64 = (x: number, p: Params) => number;
 type RefDec = (x: Decimal, p: Params) => Decimal;
 const num = (p: Params, k: string): number => p[k] as number;
 const nan = (x: number, v: number): number => (Number.isNaN(x) ? NaN : v);
+/** A param as the exact value of its float (Decimal(number) would take the shortest decimal that rounds to it). */
+const nd = (p: Params, k: string): Decimal => exactDecimal(num(p, k));
 
 export const gradRef64: Readonly<Record<string, Ref64>> = {
   identity: (x) => nan(x, 1),
@@ -26,17 +29,20 @@ export const gradRef64: Readonly<Record<string, Ref64>> = {
   softsign: (x) => 1 / (1 + Math.abs(x)) / (1 + Math.abs(x)),
 };
 
-export const gradRefDec: Readonly<Record<string, RefDec>> = {
+/** NaN in, NaN out (every Decimal compare with NaN is false, which would pick a piece). */
+const nanD = (f: RefDec): RefDec => (x, p) => (x.isNaN() ? new D(NaN) : f(x, p));
+
+export const gradRefDec: Readonly<Record<string, RefDec>> = Object.fromEntries(Object.entries({
   identity: () => new D(1),
   step: () => new D(0),
-  threshold: (x, p) => new D(x.greaterThan(num(p, 'threshold')) ? 1 : 0),
+  threshold: (x, p) => new D(x.greaterThan(nd(p, 'threshold')) ? 1 : 0),
   relu: (x) => new D(x.greaterThan(0) ? 1 : 0),
   relu6: (x) => new D(x.greaterThan(0) && x.lessThan(6) ? 1 : 0),
-  leakyRelu: (x, p) => (x.greaterThan(0) ? new D(1) : new D(num(p, 'alpha'))),
-  hardTanh: (x, p) => new D(x.greaterThan(num(p, 'min')) && x.lessThan(num(p, 'max')) ? 1 : 0),
-  softshrink: (x, p) => new D(x.abs().greaterThan(num(p, 'lambda')) ? 1 : 0),
-  hardshrink: (x, p) => new D(x.abs().greaterThan(num(p, 'lambda')) ? 1 : 0),
+  leakyRelu: (x, p) => (x.greaterThan(0) ? new D(1) : nd(p, 'alpha')),
+  hardTanh: (x, p) => new D(x.greaterThan(nd(p, 'min')) && x.lessThan(nd(p, 'max')) ? 1 : 0),
+  softshrink: (x, p) => new D(x.abs().greaterThan(nd(p, 'lambda')) ? 1 : 0),
+  hardshrink: (x, p) => new D(x.abs().greaterThan(nd(p, 'lambda')) ? 1 : 0),
   hardSigmoid: (x) => (x.greaterThan(-3) && x.lessThan(3) ? new D(1).div(6) : new D(0)),
   hardSwish: (x) => (x.lessThan(-3) ? new D(0) : x.greaterThan(3) ? new D(1) : x.div(3).plus(0.5)),
   softsign: (x) => new D(1).div(x.abs().plus(1).pow(2)),
-};
+} satisfies Record<string, RefDec>).map(([k, f]) => [k, nanD(f)]));
