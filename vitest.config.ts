@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A macrotask turn before every test, so that workers keep answering vitest's RPC (see the file).
+    setupFiles: ['test/setup.ts'],
     // Two cores here: run files in parallel on both, never more.
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 }, forks: { maxForks: 2, minForks: 1 } },
     projects: [
