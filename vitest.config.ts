@@ -21,11 +21,13 @@ export default defineConfig({
     // Two cores here: run files in parallel on both, never more.
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 }, forks: { maxForks: 2, minForks: 1 } },
     projects: [
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
           name: 'chromium',
+          // After the Node project, not beside it: two cores cannot host both without starving vitest's RPC.
+          sequence: { groupOrder: 1 },
           include: BROWSER_SUITE,
           browser: {
             enabled: true,

@@ -22,8 +22,9 @@ window.explorer = { state, plotted, ready: false };
 /** A slider range for a number param, from its default and its domain (catalog `valid`). */
 function sliderRange(param, def) {
   const d = param.default ?? def.example[param.name] ?? 0;
+  const valid = param.valid ?? (() => true); // prelu's per-channel alpha: any number here
   let lo = d - 3, hi = d + 3;
-  if (!param.valid(lo)) lo = param.valid(0) ? 0 : 0.05;
+  if (!valid(lo)) lo = valid(0) ? 0 : 0.05;
   if (param.name === 'alpha' && def.name === 'leakyRelu') { lo = -1; hi = 1; }
   return { lo, hi, step: (hi - lo) / 200, value: d };
 }

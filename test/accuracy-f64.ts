@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axisRefDec, type AxisMode } from './reference.js';
 import { withinBound, distance } from './ulp.js';
-import { AXIS, catalog, checkElementwise, describeOpts, fnOf, paramVariants, report, rng, sample, wa } from './helpers.js';
+import { AXIS, catalog, checkElementwiseYielding, describeOpts, yieldToEventLoop, fnOf, paramVariants, report, rng, sample, wa } from './helpers.js';
 
 const N_MAIN = 20_000;
 const N_VARIANT = 3_000;
@@ -19,12 +19,12 @@ beforeAll(async () => {
 describe(`float64 accuracy (wasm-simd) against a decimal.js reference, part ${part + 1} of 2`, () => {
   for (const def of catalog.filter((d, i) => d.kind !== 'axis' && i % 2 === part)) {
     paramVariants(def).forEach((opts, i) => {
-      it(`${def.name} ${describeOpts(opts)} (bound ${def.accuracy.ulp} ULP${def.accuracy.absoluteBelowTiny ? ' or 2^-53 below 2^-20' : ''})`, () => {
+      it(`${def.name} ${describeOpts(opts)} (bound ${def.accuracy.ulp} ULP${def.accuracy.absoluteBelowTiny ? ' or 2^-53 below 2^-20' : ''})`, async () => {
         const x = sample('f64', i === 0 ? N_MAIN : N_VARIANT, 2000 + i * 13 + def.name.length);
         const y = fnOf(simd, def.name)(x, opts);
         expect(y).toBeInstanceOf(Float64Array);
         expect(y.length).toBe(x.length);
-        const r = checkElementwise(def, opts, 'f64', x, y);
+        const r = await checkElementwiseYielding(def, opts, 'f64', x, y);
         expect(r.count, report(def.name, r, x.length)).toBe(0);
       });
     });
@@ -33,7 +33,7 @@ describe(`float64 accuracy (wasm-simd) against a decimal.js reference, part ${pa
 
 describe('float64 accuracy of the softmax family (wasm-simd)', () => {
   for (const def of AXIS.filter((_, i) => i % 2 === part)) {
-    it(`${def.name} over rows of 1 to 2000 entries`, () => {
+    it(`${def.name} over rows of 1 to 2000 entries`, async () => {
       const fn = fnOf(simd, def.name);
       const r = rng(99);
       const bad: string[] = [];
@@ -45,6 +45,7 @@ describe('float64 accuracy of the softmax family (wasm-simd)', () => {
         for (let i = 0; i < len; i++) x[i] = (k % 3) * 7 + (r() * 2 - 1) * spread;
         if (k % 5 === 3 && len > 2) x[1] = -Infinity;
         const y = fn(x);
+        await yieldToEventLoop();
         const want = axisRefDec(x, def.name as AxisMode);
         for (let i = 0; i < len; i++) {
           checked++;

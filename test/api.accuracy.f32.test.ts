@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axisRef64, type AxisMode } from './reference.js';
 import { withinBound, distance } from './ulp.js';
-import { AXIS, catalog, checkElementwise, describeOpts, fnOf, paramVariants, report, rng, sample, wa } from './helpers.js';
+import { AXIS, catalog, checkElementwiseYielding, describeOpts, yieldToEventLoop, fnOf, paramVariants, report, rng, sample, wa } from './helpers.js';
 
 const N_MAIN = 1_000_000;
 const N_VARIANT = 100_000;
@@ -18,12 +18,12 @@ beforeAll(async () => {
 describe('float32 accuracy (wasm-simd) against a float64 reference', () => {
   for (const def of catalog.filter((d) => d.kind !== 'axis')) {
     paramVariants(def).forEach((opts, i) => {
-      it(`${def.name} ${describeOpts(opts)} (bound ${def.accuracy.ulp} ULP${def.accuracy.absoluteBelowTiny ? ' or 2^-24 below 2^-20' : ''})`, () => {
+      it(`${def.name} ${describeOpts(opts)} (bound ${def.accuracy.ulp} ULP${def.accuracy.absoluteBelowTiny ? ' or 2^-24 below 2^-20' : ''})`, async () => {
         const x = sample('f32', i === 0 ? N_MAIN : N_VARIANT, 1000 + i * 7 + def.name.length);
         const y = fnOf(simd, def.name)(x, opts);
         expect(y).toBeInstanceOf(Float32Array);
         expect(y.length).toBe(x.length);
-        const r = checkElementwise(def, opts, 'f32', x, y);
+        const r = await checkElementwiseYielding(def, opts, 'f32', x, y);
         expect(r.count, report(def.name, r, x.length)).toBe(0);
       });
     });
@@ -50,13 +50,14 @@ export function axisRows(seed: number, dtype: 'f32' | 'f64', count: number): num
 
 describe('float32 accuracy of the softmax family (wasm-simd)', () => {
   for (const def of AXIS) {
-    it(`${def.name} over rows of 1 to 100000 entries (bound ${def.accuracy.ulp} ULP or 2^-24 below 2^-20)`, () => {
+    it(`${def.name} over rows of 1 to 100000 entries (bound ${def.accuracy.ulp} ULP or 2^-24 below 2^-20)`, async () => {
       const fn = fnOf(simd, def.name);
       const bad: string[] = [];
       let checked = 0;
       for (const row of axisRows(77, 'f32', 120)) {
         const x = Float32Array.from(row);
         const y = fn(x);
+        await yieldToEventLoop();
         const want = axisRef64(x, def.name as AxisMode);
         for (let i = 0; i < x.length; i++) {
           checked++;

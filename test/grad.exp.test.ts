@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradRef64, gradRefDec } from './grad-reference/exp.js';
 import { distance, exactDecimal, withinBound } from './ulp.js';
-import { catalog, describeOpts, expectSameBits, paramVariants, resolve, rng, sample, wa, type ActivationDef, type FloatArray } from './helpers.js';
+import { catalog, describeOpts, expectSameBits, paramVariants, resolve, rng, sample, wa, yieldToEventLoop, type ActivationDef, type FloatArray } from './helpers.js';
 
 const FAMILY = catalog.filter((d) => d.family === 'exp');
 const N_F32 = 1_000_000;
@@ -30,13 +30,14 @@ function kernelOf(def: ActivationDef, opts: Record<string, unknown>, dtype: 'f32
   return def.call!(resolve(def, opts, dtype) as Record<string, number | string>).kernel;
 }
 
-function check(def: ActivationDef, opts: Record<string, unknown>, dtype: 'f32' | 'f64', x: FloatArray, y: FloatArray): { bad: string[]; max: number; where: number } {
+async function check(def: ActivationDef, opts: Record<string, unknown>, dtype: 'f32' | 'f64', x: FloatArray, y: FloatArray): Promise<{ bad: string[]; max: number; where: number }> {
   const p = resolve(def, opts, dtype);
   const kernel = kernelOf(def, opts, dtype);
   const bound = { ulp: def.accuracy.ulp + 2, absoluteBelowTiny: def.accuracy.absoluteBelowTiny };
   const bad: string[] = [];
   let max = 0, where = NaN;
   for (let i = 0; i < x.length; i++) {
+    if (i % (dtype === 'f32' ? 100_000 : 2_000) === 0) await yieldToEventLoop();
     const xi = x[i]!, yi = y[i]!;
     const exact = dtype === 'f32' ? gradRef64[kernel]!(xi, p) : gradRefDec[kernel]!(exactDecimal(xi), p);
     const d = distance(dtype, yi, exact);
@@ -49,28 +50,28 @@ function check(def: ActivationDef, opts: Record<string, unknown>, dtype: 'f32' |
 describe('exp-family gradients: accuracy (wasm-simd, dy omitted), bound + 2 ULP', () => {
   for (const def of FAMILY) {
     paramVariants(def).forEach((opts, i) => {
-      it(`${def.name}.grad ${describeOpts(opts)} float32`, () => {
+      it(`${def.name}.grad ${describeOpts(opts)} float32`, async () => {
         const x = sample('f32', i === 0 ? N_F32 : N_F32_VARIANT, 4200 + i * 13 + def.name.length);
         const y = gradOf(backends['wasm-simd'], def.name)(x, opts);
-        const r = check(def, opts, 'f32', x, y);
+        const r = await check(def, opts, 'f32', x, y);
         worst.push(`  ${def.name} ${describeOpts(opts)} f32: ${r.max.toFixed(3)} at x = ${r.where}`);
         expect(r.bad, r.bad.join('\n')).toEqual([]);
       });
-      it(`${def.name}.grad ${describeOpts(opts)} float64`, () => {
+      it(`${def.name}.grad ${describeOpts(opts)} float64`, async () => {
         const x = sample('f64', i === 0 ? N_F64 : N_F64 / 4, 5200 + i * 13 + def.name.length);
         const y = gradOf(backends['wasm-simd'], def.name)(x, opts);
-        const r = check(def, opts, 'f64', x, y);
+        const r = await check(def, opts, 'f64', x, y);
         worst.push(`  ${def.name} ${describeOpts(opts)} f64: ${r.max.toFixed(3)} at x = ${r.where}`);
         expect(r.bad, r.bad.join('\n')).toEqual([]);
       });
     });
   }
-  it('silu.grad float64 next to the zero of silu\' (x = -1.2785), where its factor cancels', () => {
+  it('silu.grad float64 next to the zero of silu\' (x = -1.2785), where its factor cancels', async () => {
     const r = rng(99);
     const x = Float64Array.from({ length: 4000 }, (_, i) => -1.2784645427610738 + (r() * 2 - 1) * 10 ** (-3 - (i % 12)));
     const def = FAMILY.find((d) => d.name === 'silu')!;
     const y = gradOf(backends['wasm-simd'], 'silu')(x);
-    const res = check(def, {}, 'f64', x, y);
+    const res = await check(def, {}, 'f64', x, y);
     worst.push(`  silu near its zero f64: ${res.max.toFixed(3)} at x = ${res.where}`);
     expect(res.bad, res.bad.join('\n')).toEqual([]);
   });

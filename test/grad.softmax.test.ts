@@ -214,10 +214,11 @@ const DY_KINDS: DyKind[] = ['unit', 'mag', 'none', 'ones', 'special'];
 describe('softmax gradient kernels: same bits on simd, scalar and js', () => {
   for (const dt of ['f32', 'f64'] as Dt[]) {
     for (const mode of AXIS_MODES) {
-      it(`${mode} ${dt}: len 1..33 and 1000 x inner 1..6, y disjoint / = x / = dy, dy omitted = ones`, () => {
+      it(`${mode} ${dt}: len 1..33 and 1000 x inner 1..6, y disjoint / = x / = dy, dy omitted = ones`, async () => {
         const r = rng(0x5eed + MODE[mode] + (dt === 'f32' ? 0 : 7));
         let runs = 0;
         for (const len of LENS) {
+          await new Promise((r) => setTimeout(r, 0)); // let vitest's worker RPC through on a loaded machine
           for (const inner of INNERS) {
             if (len === 1000 && inner > 3) continue;
             const outer = len === 1000 ? 1 : 2;
@@ -269,10 +270,11 @@ describe('accuracy, f32 (float64 reference)', () => {
   const XK: XKind[] = ['small', 'wide', 'negInf', 'huge', 'peaked'];
   const DK: DyKind[] = ['unit', 'pos', 'mag', 'near1', 'none'];
   for (const mode of AXIS_MODES) {
-    it(`${mode} f32: shapes inner 1..5, x and dy of every kind`, () => {
+    it(`${mode} f32: shapes inner 1..5, x and dy of every kind`, async () => {
       const r = rng(0xacc + MODE[mode]);
       let checked = 0;
       for (const [outer, len, inner] of SHAPES) {
+        await new Promise((r) => setTimeout(r, 0)); // let vitest's worker RPC through on a loaded machine
         for (const xk of XK) {
           for (const dk of DK) {
             const n = outer * len * inner;
@@ -287,11 +289,12 @@ describe('accuracy, f32 (float64 reference)', () => {
     });
   }
 
-  it('long slices (200,003 contiguous; 100,003 x inner 3): the bound holds, same bits on all three', () => {
+  it('long slices (200,003 contiguous; 100,003 x inner 3): the bound holds, same bits on all three', async () => {
     const r = rng(0x10ff);
     for (const mode of AXIS_MODES) {
       for (const [outer, len, inner] of [[1, 200_003, 1], [1, 100_003, 3]] as Array<[number, number, number]>) {
         for (const dk of ['unit', 'near1', 'none'] as DyKind[]) {
+          await new Promise((r) => setTimeout(r, 0)); // let vitest's worker RPC through on a loaded machine
           const n = outer * len * inner;
           const x = makeX('f32', n, 'wide', r);
           const dy = makeDy('f32', n, dk, r);
@@ -368,7 +371,7 @@ describe('accuracy, f64 (decimal.js reference)', () => {
     });
   }
 
-  it('long slices (period 16 repeated: 160,000 contiguous; 100,000 x inner 3): the bound holds, same bits on all three', () => {
+  it('long slices (period 16 repeated: 160,000 contiguous; 100,000 x inner 3): the bound holds, same bits on all three', async () => {
     const r = rng(0x64f);
     const P = 16;
     for (const mode of AXIS_MODES) {

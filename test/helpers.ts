@@ -226,3 +226,19 @@ export function expectSameBits(a: ArrayLike<number>, b: ArrayLike<number>, what:
     throw new Error(`${what}: ${a.length !== b.length ? `lengths ${a.length} and ${b.length}` : `element ${i} differs: ${a[i]} vs ${b[i]}`}`);
   }
 }
+
+/** A turn of the event loop: long synchronous checks call it between slices so that vitest's worker RPC stays answered on a loaded machine. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** checkElementwise over slices of `slice` elements, yielding between them; the same result. */
+export async function checkElementwiseYielding(def: ActivationDef, options: Record<string, unknown>, dtype: DType, x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, y: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, slice = dtype === 'f32' ? 100_000 : 2_000, limit = 8): Promise<{ failures: Failure[]; count: number; worst: number }> {
+  const all = { failures: [] as Failure[], count: 0, worst: 0 };
+  for (let at = 0; at < x.length; at += slice) {
+    const r = checkElementwise(def, options, dtype, x.subarray(at, at + slice), y.subarray(at, at + slice), limit - all.failures.length);
+    all.failures.push(...r.failures);
+    all.count += r.count;
+    if (r.worst > all.worst || Number.isNaN(r.worst)) all.worst = r.worst;
+    await yieldToEventLoop();
+  }
+  return all;
+}

@@ -1,6 +1,7 @@
 // Shared by the tests of the packed tarball (test/pack*.test.ts): running npm and node in
 // scratch projects, and packing this repo into one.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +15,12 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function run(cmd: string, args: string[], cwd: string): string {
+const execFileAsync = promisify(execFile);
+
+/** Runs a command to completion and returns its stdout; asynchronous, so the test worker stays responsive meanwhile. */
+export async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   try {
-    return execFileSync(cmd, args, { cwd, env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    return (await execFileAsync(cmd, args, { cwd, env: childEnv(), encoding: 'utf8', maxBuffer: 64 << 20 })).stdout;
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with status ${err.status}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
@@ -24,15 +28,15 @@ export function run(cmd: string, args: string[], cwd: string): string {
 }
 
 /** `npm pack` of the built repo into `dir` (--ignore-scripts: `prepack` would rebuild dist/ under the other test files); the tarball's path. */
-export function pack(dir: string): string {
-  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], repo)) as Array<{ filename: string }>;
+export async function pack(dir: string): Promise<string> {
+  const packed = JSON.parse(await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], repo)) as Array<{ filename: string }>;
   return path.join(dir, path.basename(packed[0]!.filename));
 }
 
 /** A fresh ES-module project in `dir` with the tarball installed (offline: the package has no dependencies). */
-export function scratchProject(dir: string, tarball: string): string {
+export async function scratchProject(dir: string, tarball: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }, null, 2));
-  run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--no-package-lock', tarball], dir);
+  await run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--no-package-lock', tarball], dir);
   return dir;
 }

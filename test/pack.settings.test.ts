@@ -17,16 +17,16 @@ const CHROMIUM = '/usr/bin/chromium';
 
 let tmp = '';
 let project = '';
-beforeAll(() => {
+beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wasm-activations-settings-'));
-  project = scratchProject(path.join(tmp, 'project'), pack(tmp));
+  project = await scratchProject(path.join(tmp, 'project'), await pack(tmp));
 }, 120_000);
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('Node CommonJS', () => {
-  it('require() gives the same API and computes on wasm-simd', () => {
+  it('require() gives the same API and computes on wasm-simd', async () => {
     writeFileSync(path.join(project, 'use.cjs'), `
       const wa = require('wasm-activations');
       const { registerTfjsKernels } = require('wasm-activations/tfjs');
@@ -34,7 +34,7 @@ describe('Node CommonJS', () => {
         console.log(JSON.stringify({ info, y: Array.from(wa.sigmoid(Float32Array.of(0, 2))), grad: Array.from(wa.relu.grad(Float32Array.of(-1, 1))), tfjs: typeof registerTfjsKernels }));
       });
     `);
-    const r = JSON.parse(run(process.execPath, ['use.cjs'], project).trim().split('\n').pop()!) as { info: { name: string }; y: number[]; grad: number[]; tfjs: string };
+    const r = JSON.parse((await run(process.execPath, ['use.cjs'], project)).trim().split('\n').pop()!) as { info: { name: string }; y: number[]; grad: number[]; tfjs: string };
     expect(r.info.name).toBe('wasm-simd');
     expect(r.y).toEqual([0.5, Math.fround(1 / (1 + Math.exp(-2)))]);
     expect(r.grad).toEqual([0, 1]);
@@ -45,7 +45,7 @@ describe('Node CommonJS', () => {
 describe('TypeScript', () => {
   const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   for (const [resolution, module] of [['node16', 'node16'], ['bundler', 'esnext']] as const) {
-    it(`moduleResolution ${resolution}: types resolve, a typed call compiles and a wrong one does not`, () => {
+    it(`moduleResolution ${resolution}: types resolve, a typed call compiles and a wrong one does not`, async () => {
       const dir = path.join(project, `ts-${resolution}`);
       mkdirSync(dir, { recursive: true });
       const config = { compilerOptions: { strict: true, noEmit: true, target: 'es2022', module, moduleResolution: resolution, lib: ['es2022', 'dom'], skipLibCheck: false, types: [] } };
@@ -59,13 +59,13 @@ describe('TypeScript', () => {
         console.log(y, g, first.name);
       `);
       // The project's package.json says "type": "module", so node16 treats .ts files as ES modules.
-      expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir)).not.toThrow();
+      await expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir)).resolves.toBeTypeOf('string');
       writeFileSync(path.join(dir, 'bad.ts'), `
         import { sigmoid } from 'wasm-activations';
         const y: Float64Array = sigmoid(new Float32Array(4));
         console.log(y);
       `);
-      expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir)).toThrow(/TS2322|not assignable/);
+      await expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir)).rejects.toThrow(/TS2322|not assignable/);
       rmSync(path.join(dir, 'bad.ts'));
     }, 120_000);
   }

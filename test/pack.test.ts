@@ -15,18 +15,18 @@ let tmp = '';
 let tarball = '';
 let project = '';
 
-beforeAll(() => {
+beforeAll(async () => {
   // `npm test` builds first; pack that build as it is. (--ignore-scripts: `prepack` would
   // rebuild dist/ while the other test files read it.)
   for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/wasm/activations-simd.wasm', 'dist/wasm/activations-scalar.wasm']) {
     if (!existsSync(path.join(repo, f))) throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` does)`);
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wasm-activations-pack-'));
-  tarball = pack(tmp);
+  tarball = await pack(tmp);
   expect(existsSync(tarball), tarball).toBe(true);
 
   // No runtime dependencies: nothing but the tarball is installed, so this works offline.
-  project = scratchProject(path.join(tmp, 'project'), tarball);
+  project = await scratchProject(path.join(tmp, 'project'), tarball);
 }, 120_000);
 
 afterAll(() => {
@@ -34,8 +34,8 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('holds dist/, package.json, README.md and LICENSE, and nothing else', () => {
-    const files = run('tar', ['-tzf', tarball], tmp).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+  it('holds dist/, package.json, README.md and LICENSE, and nothing else', async () => {
+    const files = (await run('tar', ['-tzf', tarball], tmp)).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     const allowed = (f: string) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f);
     expect(files.filter((f) => !allowed(f))).toEqual([]);
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/wasm/activations-simd.wasm', 'dist/wasm/activations-scalar.wasm']) {
@@ -52,7 +52,7 @@ describe('npm pack', () => {
     expect(installed.dependencies ?? {}).toEqual({});
   });
 
-  it('loads wasm-simd from the installed copy and computes sigmoid', () => {
+  it('loads wasm-simd from the installed copy and computes sigmoid', async () => {
     const script = `
       import { init, sigmoid, backendInfo } from '${pkg.name}';
       const before = backendInfo();
@@ -61,7 +61,7 @@ describe('npm pack', () => {
       const y = sigmoid(x);
       console.log(JSON.stringify({ before, info, after: backendInfo(), type: y.constructor.name, x: Array.from(x), y: Array.from(y) }));
     `;
-    const stdout = run(process.execPath, ['--input-type=module', '-e', script], project);
+    const stdout = await run(process.execPath, ['--input-type=module', '-e', script], project);
     const r = JSON.parse(stdout.trim().split('\n').pop()!) as {
       before: { name: string }; info: { name: string; simd: boolean }; after: { name: string }; type: string; x: number[]; y: number[];
     };

@@ -9,7 +9,7 @@
 // f64 kernels stay in f64x2 and compensate the rounding of 1 + e^x.
 import { mapF32, mapF64, mapGradF32, mapGradF64 } from './map';
 import { expF32x4, expF32, expScaledF32x4, expScaledF32, expm1F32x4, expm1F32, log1pF32x4, log1pF32, expF64x2, expF64, expScaledF64x2, expScaledF64, expm1F64x2, expm1F64, log1pF64x2, log1pF64 } from '../core/exp';
-import { productErrorF64x2, productErrorF64 } from '../core/dd';
+import { productErrorF64x2, productErrorF64, sumErrorF64x2, sumErrorF64 } from '../core/dd';
 
 const SIGN_F32 = 0x80000000;
 const SIGN_F64: i64 = 0x8000000000000000;
@@ -366,50 +366,80 @@ export function celu_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { map
 export function celu_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF64<Celu64>(x, y, n, a, b); }
 
 // ------------------------------------------------------------ gradients ----
-// dy * f'(x). Every f32 gradient widens x to f64 and runs the f64 algorithm
-// below, rounding once at the end: its f64 error (a few f64 ULPs) is ~2^-28 of
-// an f32 ULP, so f32 gradients are within 0.5 + 2^-27 ULP. The f64 ones keep
-// each step near its exact value (errors measured by test/grad.exp.test.ts).
+// dy * f'(x). Every f32 gradient widens x to f64 and runs an f64 algorithm
+// below, rounding once at the end: its f64 error (a few f64 ULPs) is ~2^-27 of
+// an f32 ULP, so f32 gradients are within 0.5 + 2^-26 ULP (sigmoid' and silu'
+// take plain f64 formulas there, the f64 results double-double ones). The f64
+// ones keep each step near its exact value (errors measured by
+// test/grad.exp.test.ts).
 // Results that can be f64 subnormals come from e^-|x| scaled by 2^128 and are
 // unscaled last, in one rounding. x is clamped where a factor x would meet a
 // zero (x = +-Infinity), so the limits come out instead of inf * 0.
 
+// (nh + nl) / (sh + sl), rounded once: q's remainder nh - q sh is exact (Sterbenz
+// on nh - fl(q sh), then that product's error).
+@inline function ddDivF64x2(nh: v128, nl: v128, sh: v128, sl: v128): v128 {
+  const q = f64x2.div(nh, sh);
+  const p = f64x2.mul(q, sh);
+  const rem = f64x2.add(f64x2.sub(f64x2.sub(nh, p), productErrorF64x2(q, sh, p)), f64x2.sub(nl, f64x2.mul(q, sl)));
+  return f64x2.add(q, f64x2.div(rem, sh));
+}
+@inline function ddDivF64(nh: f64, nl: f64, sh: f64, sl: f64): f64 {
+  const q = nh / sh;
+  const p = q * sh;
+  const rem = ((nh - p) - productErrorF64(q, sh, p)) + (nl - q * sl);
+  return q + rem / sh;
+}
+
+// The sigmoid' and silu' helpers take `exact` (a compile-time constant):
+// true for f64 results, where every step after the exp core is carried as a
+// double-double and the quotient is rounded once; false for f32 results, where
+// the plain f64 formulas (a few f64 ULPs, ~2^-27 of an f32 ULP) are already far
+// more than enough and twice as fast.
+
 // sigma'(x) = e / (1 + e)^2 with e = e^-|x| (an even function). s = 1 + e
-// rounds; d = e - (s - 1) is that rounding exactly (Fast2Sum), and
-// (1 + e)^2 = s^2 (1 + d/s)^2, so sigma' = (e / s) / s * (1 - 2 d / s).
+// rounds; d = e - (s - 1) is that rounding exactly (Fast2Sum, 1 >= e), so
+// (1 + e)^2 = (s + d)^2 = sh + sl (d^2 < 2^-106 relative left out), and the
+// quotient is rounded once: e's own error (<= 0.8 ULP, damped by
+// (1 - e)/(1 + e)) and that rounding are all. (Two divisions by s and a
+// first-order correction, before, measured 1.98 ULP.)
 // Returned scaled by 2^128 (multiply by UNSCALE_F64).
-@inline function sigmoidPrimeScaledF64x2(x: v128): v128 {
+@inline function sigmoidPrimeScaledF64x2(x: v128, exact: bool): v128 {
   const one = f64x2.splat(1.0);
   const es = expScaledF64x2(negAbsF64x2(x), 128);
   const e = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
   const s = f64x2.add(one, e);
+  const sh = f64x2.mul(s, s);
+  if (!exact) return f64x2.div(es, sh);
   const d = f64x2.sub(e, f64x2.sub(s, one));
-  const q = f64x2.div(f64x2.div(es, s), s);
-  return f64x2.sub(q, f64x2.div(f64x2.mul(f64x2.mul(q, f64x2.splat(2.0)), d), s));
+  const sl = f64x2.add(productErrorF64x2(s, s, sh), f64x2.mul(f64x2.add(s, s), d));
+  return ddDivF64x2(es, f64x2.splat(0.0), sh, sl);
 }
-@inline function sigmoidPrimeScaledF64(x: f64): f64 {
+@inline function sigmoidPrimeScaledF64(x: f64, exact: bool): f64 {
   const es = expScaledF64(-abs(x), 128);
   const e = es * UNSCALE_F64;
   const s = 1.0 + e;
+  const sh = s * s;
+  if (!exact) return es / sh;
   const d = e - (s - 1.0);
-  const q = (es / s) / s;
-  return q - ((q * 2.0) * d) / s;
+  const sl = productErrorF64(s, s, sh) + (s + s) * d;
+  return ddDivF64(es, 0.0, sh, sl);
 }
 
-@inline function sigmoidGradF64x2(x: v128, dy: v128): v128 {
-  return f64x2.mul(dy, f64x2.mul(sigmoidPrimeScaledF64x2(x), f64x2.splat(UNSCALE_F64)));
+@inline function sigmoidGradF64x2(x: v128, dy: v128, exact: bool): v128 {
+  return f64x2.mul(dy, f64x2.mul(sigmoidPrimeScaledF64x2(x, exact), f64x2.splat(UNSCALE_F64)));
 }
-@inline function sigmoidGradF64(x: f64, dy: f64): f64 { return dy * (sigmoidPrimeScaledF64(x) * UNSCALE_F64); }
+@inline function sigmoidGradF64(x: f64, dy: f64, exact: bool): f64 { return dy * (sigmoidPrimeScaledF64(x, exact) * UNSCALE_F64); }
 
 @final class SigmoidGrad32 {
   @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
-    return narrow(sigmoidGradF64x2(widenLo(x), widenLo(dy)), sigmoidGradF64x2(widenHi(x), widenHi(dy)));
+    return narrow(sigmoidGradF64x2(widenLo(x), widenLo(dy), false), sigmoidGradF64x2(widenHi(x), widenHi(dy), false));
   }
-  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>sigmoidGradF64(<f64>x, <f64>dy); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>sigmoidGradF64(<f64>x, <f64>dy, false); }
 }
 @final class SigmoidGrad64 {
-  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return sigmoidGradF64x2(x, dy); }
-  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return sigmoidGradF64(x, dy); }
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return sigmoidGradF64x2(x, dy, true); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return sigmoidGradF64(x, dy, true); }
 }
 export function sigmoid_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SigmoidGrad32>(x, dy, y, n, a, b); }
 export function sigmoid_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SigmoidGrad64>(x, dy, y, n, a, b); }
@@ -434,22 +464,30 @@ export function sigmoid_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, 
 export function logSigmoid_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<LogSigmoidGrad32>(x, dy, y, n, a, b); }
 export function logSigmoid_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<LogSigmoidGrad64>(x, dy, y, n, a, b); }
 
-// silu'(x) = sigma(x) (1 + x (1 - sigma(x))).
-//   x >= 0: sigma + x sigma', two positive terms (sigma = 1/s corrected as in
-//           the forward, sigma' as above), x clamped at 1e4 (sigma' = 0 there).
-//   x < 0:  with e = e^x, = e (1 + x + e) / (1 + e)^2 = sigma'(x) (1 + x + e);
-//           1 + x is exact on [-2, -0.5] (Sterbenz), where the factor crosses 0
-//           (x = -1.2785): only e's own error is left there. x clamped at -1e4.
-// Near its zero x0 = -1.27846454276107379510935873902298 (the root of
-// 1 + x + e^x), silu' cancels in every form: there it is taken as h P(h) with
-// h = (x - X0_HI) - X0_LO (x - X0_HI exact by Sterbenz, so h keeps its
-// relative precision however close x is to x0) and P the Taylor polynomial of
-// silu'(x0 + h) / h, degree 17, coefficients from decimal.js at 80 digits
-// (power-series arithmetic on e^(x0 + h); truncation < 3e-20 relative for
-// |h| < 0.3). Elsewhere on x < 0 the form above is within ~3 ULP.
+// silu'(x) = sigma(x) (1 + x (1 - sigma(x))) = N / (1 + e)^2 with e = e^-|x| and
+//   x >= 0: N = 1 + e (1 + x)      (positive terms, N in [1, 2])
+//   x < 0:  N = e (1 + x + e)      (e = e^x; crosses 0 at x0 = -1.2785)
+// exact: every step after the exp core is carried as a double-double (TwoSum,
+// Dekker's product) and the quotient is rounded once, so the only errors left
+// are e's own (<= 0.8 ULP, amplified at most 1.4 times outside the root zone
+// below) and that one rounding. (Four roundings in a row, before, measured
+// 3.08 ULP at x = -29.) For x < 0 the numerator uses e scaled by 2^128 (e^x is
+// an f64 subnormal below x = -708, while silu' = x e^x is not until -715),
+// and the quotient is unscaled last. x is clamped to [-1e4, 1e4] (e is 0
+// beyond both), so the limits come out instead of inf * 0.
+//
+// Near x0 = -1.27846454276107379510935873902298 (the root of 1 + x + e^x), N
+// cancels in any form: for |x - x0| < 0.3 silu' = h P(h), h = x - x0 and P
+// the Taylor polynomial of silu'(x0 + h) / h, degree 17 (coefficients from
+// mpmath at 60 digits; truncation < 4e-19 relative). exact: h is carried as a
+// double-double ((x - X0_HI) is exact by Sterbenz; X0_LO and X0_LL the rest
+// of x0), and so are the leading step c0 + h P1(h) and the product by h: the
+// result is rounded once, P1's Horner error damped by |h P1 / P| < 0.2.
 const SILU_X0_HI: f64 = -1.2784645427610737;
 const SILU_X0_LO: f64 = -1.0946994183093437e-16;
+const SILU_X0_LL: f64 = -3.9078e-33;
 const SILU_ROOT_REACH: f64 = 0.3;
+const SILU_C0_LO: f64 = -3.974332795880862e-18;
 const SILU_P: StaticArray<f64> = [
   0.2178117057198001, 0.1466487969969469, 0.018874814223782312, -0.015222655223188032,
   -0.006606589138356696, 0.000126627410081122, 0.0007985218818397998, 0.00018570724361186496,
@@ -457,60 +495,108 @@ const SILU_P: StaticArray<f64> = [
   8.599695028268575e-07, -3.051244750055421e-08, -9.266646309267441e-08, -1.8877622907727957e-08,
   4.619379769031606e-09, 2.9177603026903803e-09,
 ];
-@inline function siluNearRootF64x2(x: v128): v128 {
-  const h = f64x2.sub(f64x2.sub(x, f64x2.splat(SILU_X0_HI)), f64x2.splat(SILU_X0_LO));
-  let p = f64x2.splat(unchecked(SILU_P[17]));
-  for (let j = 16; j >= 0; j--) p = f64x2.add(f64x2.mul(p, h), f64x2.splat(unchecked(SILU_P[j])));
-  return f64x2.mul(h, p);
+@inline function siluNearRootF64x2(x: v128, exact: bool): v128 {
+  const t = f64x2.sub(x, f64x2.splat(SILU_X0_HI));
+  const h = f64x2.sub(t, f64x2.splat(SILU_X0_LO));
+  let p1 = f64x2.splat(unchecked(SILU_P[17]));
+  for (let j = 16; j >= 1; j--) p1 = f64x2.add(f64x2.mul(p1, h), f64x2.splat(unchecked(SILU_P[j])));
+  const c0 = f64x2.splat(unchecked(SILU_P[0]));
+  const hp1 = f64x2.mul(h, p1);
+  const ph = f64x2.add(c0, hp1);
+  if (!exact) return f64x2.mul(h, ph);
+  const hl = f64x2.sub(sumErrorF64x2(t, f64x2.splat(-SILU_X0_LO), h), f64x2.splat(SILU_X0_LL));
+  const pl = f64x2.add(f64x2.add(f64x2.add(sumErrorF64x2(c0, hp1, ph), f64x2.splat(SILU_C0_LO)), productErrorF64x2(h, p1, hp1)), f64x2.mul(hl, p1));
+  const r = f64x2.mul(h, ph);
+  return f64x2.add(r, f64x2.add(f64x2.add(productErrorF64x2(h, ph, r), f64x2.mul(h, pl)), f64x2.mul(hl, ph)));
 }
-@inline function siluNearRootF64(x: f64): f64 {
-  const h = (x - SILU_X0_HI) - SILU_X0_LO;
-  let p = unchecked(SILU_P[17]);
-  for (let j = 16; j >= 0; j--) p = p * h + unchecked(SILU_P[j]);
-  return h * p;
+@inline function siluNearRootF64(x: f64, exact: bool): f64 {
+  const t = x - SILU_X0_HI;
+  const h = t - SILU_X0_LO;
+  let p1 = unchecked(SILU_P[17]);
+  for (let j = 16; j >= 1; j--) p1 = p1 * h + unchecked(SILU_P[j]);
+  const c0 = unchecked(SILU_P[0]);
+  const hp1 = h * p1;
+  const ph = c0 + hp1;
+  if (!exact) return h * ph;
+  const hl = sumErrorF64(t, -SILU_X0_LO, h) - SILU_X0_LL;
+  const pl = ((sumErrorF64(c0, hp1, ph) + SILU_C0_LO) + productErrorF64(h, p1, hp1)) + hl * p1;
+  const r = h * ph;
+  return r + ((productErrorF64(h, ph, r) + h * pl) + hl * ph);
 }
 
-@inline function siluGradF64x2(x: v128, dy: v128): v128 {
+@inline function siluGradF64x2(x: v128, dy: v128, exact: bool): v128 {
   const one = f64x2.splat(1.0);
-  const gs = sigmoidPrimeScaledF64x2(x);
   const es = expScaledF64x2(negAbsF64x2(x), 128);
   const e = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
   const s = f64x2.add(one, e);
-  const d = f64x2.sub(e, f64x2.sub(s, one));
-  const q = f64x2.div(one, s);
-  const sig = f64x2.sub(q, f64x2.div(f64x2.mul(q, d), s));
-  const pos = f64x2.add(sig, f64x2.mul(f64x2.pmin(x, f64x2.splat(1.0e4)), f64x2.mul(gs, f64x2.splat(UNSCALE_F64))));
-  const factor = f64x2.add(f64x2.add(one, f64x2.pmax(x, f64x2.splat(-1.0e4))), e);
-  const far = f64x2.mul(f64x2.mul(gs, factor), f64x2.splat(UNSCALE_F64));
+  const sh = f64x2.mul(s, s);
+  // x clamped to [-1e4, 1e4]; 1 + x = a (+ al exactly).
+  const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(1.0e4)), f64x2.splat(-1.0e4));
+  const a = f64x2.add(one, xc);
+  const pp = f64x2.mul(e, a);                 // x >= 0: N = 1 + e (1 + x)
+  const np = f64x2.add(one, pp);
+  const f = f64x2.add(a, e);                  // x < 0: N = es (1 + x + e), scaled by 2^128
+  const nn = f64x2.mul(es, f);
+  const neg = f64x2.lt(x, f64x2.splat(0));
+  let q: v128;
+  if (exact) {
+    // (1 + e)^2 = sh + sl as for sigma'.
+    const d = f64x2.sub(e, f64x2.sub(s, one));
+    const sl = f64x2.add(productErrorF64x2(s, s, sh), f64x2.mul(f64x2.add(s, s), d));
+    const al = sumErrorF64x2(one, xc, a);
+    const ppl = f64x2.add(productErrorF64x2(e, a, pp), f64x2.mul(e, al));
+    const npl = f64x2.add(f64x2.add(f64x2.sub(one, np), pp), ppl); // Fast2Sum: e (1 + x) <= 1
+    const fl = f64x2.add(sumErrorF64x2(a, e, f), al);
+    const nnl = f64x2.add(productErrorF64x2(es, f, nn), f64x2.mul(es, fl));
+    q = ddDivF64x2(v128.bitselect(nn, np, neg), v128.bitselect(nnl, npl, neg), sh, sl);
+  } else {
+    q = f64x2.div(v128.bitselect(nn, np, neg), sh);
+  }
+  let g = f64x2.mul(q, unscaleF64x2(x));
   const nearRoot = f64x2.lt(f64x2.abs(f64x2.sub(x, f64x2.splat(SILU_X0_HI))), f64x2.splat(SILU_ROOT_REACH));
-  const neg = v128.bitselect(siluNearRootF64x2(x), far, nearRoot);
-  return f64x2.mul(dy, v128.bitselect(neg, pos, f64x2.lt(x, f64x2.splat(0))));
+  if (v128.any_true(nearRoot)) g = v128.bitselect(siluNearRootF64x2(x, exact), g, nearRoot);
+  return f64x2.mul(dy, g);
 }
-@inline function siluGradF64(x: f64, dy: f64): f64 {
-  const gs = sigmoidPrimeScaledF64(x);
+@inline function siluGradF64(x: f64, dy: f64, exact: bool): f64 {
+  if (abs(x - SILU_X0_HI) < SILU_ROOT_REACH) return dy * siluNearRootF64(x, exact);
   const es = expScaledF64(-abs(x), 128);
   const e = es * UNSCALE_F64;
   const s = 1.0 + e;
+  const sh = s * s;
+  // pmin / pmax as the SIMD path: NaN stays NaN.
+  let xc = 1.0e4 < x ? 1.0e4 : x;
+  xc = xc < -1.0e4 ? -1.0e4 : xc;
+  const a = 1.0 + xc;
+  if (!exact) {
+    const n = x < 0 ? es * (a + e) : 1.0 + e * a;
+    return dy * ((n / sh) * unscaleF64(x));
+  }
   const d = e - (s - 1.0);
-  const q = 1.0 / s;
-  const sig = q - (q * d) / s;
-  const xh = x > 1.0e4 ? 1.0e4 : x;
-  const pos = sig + xh * (gs * UNSCALE_F64);
-  const xl = x < -1.0e4 ? -1.0e4 : x;
-  const far = (gs * ((1.0 + xl) + e)) * UNSCALE_F64;
-  const neg = abs(x - SILU_X0_HI) < SILU_ROOT_REACH ? siluNearRootF64(x) : far;
-  return dy * (x < 0 ? neg : pos);
+  const sl = productErrorF64(s, s, sh) + (s + s) * d;
+  const al = sumErrorF64(1.0, xc, a);
+  if (x < 0) {
+    const f = a + e;
+    const fl = sumErrorF64(a, e, f) + al;
+    const nn = es * f;
+    const nnl = productErrorF64(es, f, nn) + es * fl;
+    return dy * (ddDivF64(nn, nnl, sh, sl) * UNSCALE_F64);
+  }
+  const pp = e * a;
+  const ppl = productErrorF64(e, a, pp) + e * al;
+  const np = 1.0 + pp;
+  const npl = ((1.0 - np) + pp) + ppl;
+  return dy * ddDivF64(np, npl, sh, sl);
 }
 
 @final class SiluGrad32 {
   @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
-    return narrow(siluGradF64x2(widenLo(x), widenLo(dy)), siluGradF64x2(widenHi(x), widenHi(dy)));
+    return narrow(siluGradF64x2(widenLo(x), widenLo(dy), false), siluGradF64x2(widenHi(x), widenHi(dy), false));
   }
-  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>siluGradF64(<f64>x, <f64>dy); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>siluGradF64(<f64>x, <f64>dy, false); }
 }
 @final class SiluGrad64 {
-  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return siluGradF64x2(x, dy); }
-  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return siluGradF64(x, dy); }
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return siluGradF64x2(x, dy, true); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return siluGradF64(x, dy, true); }
 }
 export function silu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SiluGrad32>(x, dy, y, n, a, b); }
 export function silu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SiluGrad64>(x, dy, y, n, a, b); }

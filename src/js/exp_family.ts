@@ -3,7 +3,7 @@
 // arithmetic, and the Float32Array store does the final rounding.
 import type { GradScalarOp, JsGradKernel, JsUnaryKernel } from './map.js';
 import { expScaledF32, expm1F32, log1pF32, expF32, expF64, expScaledF64, expm1F64, log1pF64 } from './core/exp.js';
-import { productErrorF64 } from './core/dd.js';
+import { productErrorF64, sumErrorF64 } from './core/dd.js';
 
 const fr = Math.fround;
 const SCALE_F32 = 18446744073709551616.0; // 2^64
@@ -125,50 +125,94 @@ export const celu: JsUnaryKernel = {
 // and the Float32Array store rounds once, as f32.demote_f64 does.
 const unscaleOf = (x: number): number => (x < 0 ? UNSCALE_F64 : 1.0);
 
-function sigmoidPrimeScaledF64(x: number): number {
+function ddDiv(nh: number, nl: number, sh: number, sl: number): number {
+  const q = nh / sh;
+  const p = q * sh;
+  const rem = nh - p - productErrorF64(q, sh, p) + (nl - q * sl);
+  return q + rem / sh;
+}
+
+// exact: the f64 gradients' double-double steps; f32 ones take the plain f64 formulas.
+function sigmoidPrimeScaledF64(x: number, exact: boolean): number {
   const es = expScaledF64(-Math.abs(x), 128);
   const e = es * UNSCALE_F64;
   const s = 1.0 + e;
+  const sh = s * s;
+  if (!exact) return es / sh;
   const d = e - (s - 1.0);
-  const q = es / s / s;
-  return q - (q * 2.0 * d) / s;
+  const sl = productErrorF64(s, s, sh) + (s + s) * d;
+  return ddDiv(es, 0.0, sh, sl);
 }
 
 function both(op: GradScalarOp): JsGradKernel {
   return { grad: true, f32: op, f64: op };
 }
 
-export const sigmoid_grad = both((x, dy) => dy * (sigmoidPrimeScaledF64(x) * UNSCALE_F64));
+export const sigmoid_grad: JsGradKernel = {
+  grad: true,
+  f32: (x, dy) => dy * (sigmoidPrimeScaledF64(x, false) * UNSCALE_F64),
+  f64: (x, dy) => dy * (sigmoidPrimeScaledF64(x, true) * UNSCALE_F64),
+};
 
 export const logSigmoid_grad = both((x, dy) => dy * (sigmoidScaledF64(-x) * unscaleOf(-x)));
 
-// Near the zero of silu': h P(h), as the kernel (see assembly/kernels/exp_family.ts).
+// silu': N / (1 + e)^2 in double-double, one rounding; h P(h) near its zero
+// (see assembly/kernels/exp_family.ts).
 const SILU_X0_HI = -1.2784645427610737;
 const SILU_X0_LO = -1.0946994183093437e-16;
+const SILU_X0_LL = -3.9078e-33;
 const SILU_ROOT_REACH = 0.3;
+const SILU_C0_LO = -3.974332795880862e-18;
 const SILU_P = [0.2178117057198001,0.1466487969969469,0.018874814223782312,-0.015222655223188032,-0.006606589138356696,0.000126627410081122,0.0007985218818397998,0.00018570724361186496,-0.00004090534237428612,-0.000029733542213263917,-0.000002942631888842464,0.000002346029682463866,8.599695028268575e-7,-3.051244750055421e-8,-9.266646309267441e-8,-1.8877622907727957e-8,4.619379769031606e-9,2.9177603026903803e-9];
-function siluNearRoot(x: number): number {
-  const h = x - SILU_X0_HI - SILU_X0_LO;
-  let p = SILU_P[17]!;
-  for (let j = 16; j >= 0; j--) p = p * h + SILU_P[j]!;
-  return h * p;
+function siluNearRoot(x: number, exact: boolean): number {
+  const t = x - SILU_X0_HI;
+  const h = t - SILU_X0_LO;
+  let p1 = SILU_P[17]!;
+  for (let j = 16; j >= 1; j--) p1 = p1 * h + SILU_P[j]!;
+  const c0 = SILU_P[0]!;
+  const hp1 = h * p1;
+  const ph = c0 + hp1;
+  if (!exact) return h * ph;
+  const hl = sumErrorF64(t, -SILU_X0_LO, h) - SILU_X0_LL;
+  const pl = sumErrorF64(c0, hp1, ph) + SILU_C0_LO + productErrorF64(h, p1, hp1) + hl * p1;
+  const r = h * ph;
+  return r + (productErrorF64(h, ph, r) + h * pl + hl * ph);
 }
 
-export const silu_grad = both((x, dy) => {
-  const gs = sigmoidPrimeScaledF64(x);
+function siluGrad(x: number, dy: number, exact: boolean): number {
+  if (Math.abs(x - SILU_X0_HI) < SILU_ROOT_REACH) return dy * siluNearRoot(x, exact);
   const es = expScaledF64(-Math.abs(x), 128);
   const e = es * UNSCALE_F64;
   const s = 1.0 + e;
+  const sh = s * s;
+  let xc = 1.0e4 < x ? 1.0e4 : x;
+  xc = xc < -1.0e4 ? -1.0e4 : xc;
+  const a = 1.0 + xc;
+  if (!exact) {
+    const n = x < 0 ? es * (a + e) : 1.0 + e * a;
+    return dy * ((n / sh) * unscaleOf(x));
+  }
   const d = e - (s - 1.0);
-  const q = 1.0 / s;
-  const sig = q - (q * d) / s;
-  const xh = x > 1.0e4 ? 1.0e4 : x;
-  const pos = sig + xh * (gs * UNSCALE_F64);
-  const xl = x < -1.0e4 ? -1.0e4 : x;
-  const far = gs * (1.0 + xl + e) * UNSCALE_F64;
-  const neg = Math.abs(x - SILU_X0_HI) < SILU_ROOT_REACH ? siluNearRoot(x) : far;
-  return dy * (x < 0 ? neg : pos);
-});
+  const sl = productErrorF64(s, s, sh) + (s + s) * d;
+  const al = sumErrorF64(1.0, xc, a);
+  if (x < 0) {
+    const f = a + e;
+    const fl = sumErrorF64(a, e, f) + al;
+    const nn = es * f;
+    const nnl = productErrorF64(es, f, nn) + es * fl;
+    return dy * (ddDiv(nn, nnl, sh, sl) * UNSCALE_F64);
+  }
+  const pp = e * a;
+  const ppl = productErrorF64(e, a, pp) + e * al;
+  const np = 1.0 + pp;
+  const npl = 1.0 - np + pp + ppl;
+  return dy * ddDiv(np, npl, sh, sl);
+}
+export const silu_grad: JsGradKernel = {
+  grad: true,
+  f32: (x, dy) => siluGrad(x, dy, false),
+  f64: (x, dy) => siluGrad(x, dy, true),
+};
 
 function softplusGradF64(y: number, yl: number, dy: number): number {
   const sig = sigmoidScaledF64(y) * unscaleOf(y);

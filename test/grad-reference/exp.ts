@@ -39,10 +39,12 @@ const dec = (x: number): Decimal => exactDecimal(x);
 
 // sigma(x) (1 + x sigma(-x)), with 1 - sigma(x) taken as sigma(-x) so that nothing cancels at 40 digits
 // but the factor's own zero near x = -1.2785 (the reason for the wider precision there).
+const DP = D.clone({ precision: 80 });
 const siluDec: RefDec = (x) => {
-  const DP = D.clone({ precision: 80 });
-  const xs = new DP(x);
-  const sig = (v: Decimal): Decimal => (v.isNegative() ? DP.exp(v).div(DP.exp(v).plus(1)) : new DP(1).div(DP.exp(v.neg()).plus(1)));
+  // 80 digits next to the zero of the factor (x = -1.2785), where it cancels; 40 elsewhere.
+  const C = x.greaterThan(-1.5) && x.lessThan(-1.05) ? DP : D;
+  const xs = new C(x);
+  const sig = (v: Decimal): Decimal => (v.isNegative() ? C.exp(v).div(C.exp(v).plus(1)) : new C(1).div(C.exp(v.neg()).plus(1)));
   return new D(sig(xs).times(xs.times(sig(xs.neg())).plus(1)));
 };
 
