@@ -103,5 +103,5 @@ export function productWithin(dtype: DType, y: number, fp: number | Decimal, dy:
 
 export { distance };
 
-/** Yields to the event loop (vitest's worker answers its RPC only between macrotasks; works in browsers too). */
-export const breathe = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+/** Yields to the event loop inside long loops (vitest's worker answers its RPC only between macrotasks). */
+export { yieldToEventLoop as breathe } from './helpers.js';
