@@ -146,10 +146,10 @@ const SHR_L = new StaticArray<f64>(NSHRINK);
 function expm1Small(xh: f64, xl: f64): f64 {
   const sh = xh * 0.0009765625;
   const sl = xl * 0.0009765625;
-  let ph = INVF_H[11], pl = INVF_L[11];
+  let ph = unchecked(INVF_H[11]), pl = unchecked(INVF_L[11]);
   for (let n = 10; n >= 1; n--) {
     ph = ddMul(ph, pl, sh, sl);
-    ph = ddAdd(ph, LO, INVF_H[n], INVF_L[n]);
+    ph = ddAdd(ph, LO, unchecked(INVF_H[n]), unchecked(INVF_L[n]));
     pl = LO;
   }
   let eh = ddMul(ph, pl, sh, sl), el = LO;
@@ -560,10 +560,10 @@ export function evalDD(fid: i32, x: f64, a: f64, b: f64, f32mode: bool): f64 {
       if (ax < 0.5) {
         const x2h = twoProd(x, x);
         const x2l = LO;
-        let sh = SHR_H[NSHRINK - 1], sl = SHR_L[NSHRINK - 1];
+        let sh = unchecked(SHR_H[NSHRINK - 1]), sl = unchecked(SHR_L[NSHRINK - 1]);
         for (let n = NSHRINK - 2; n >= 0; n--) {
           sh = ddMul(sh, sl, x2h, x2l);
-          sh = ddAdd(sh, LO, SHR_H[n], SHR_L[n]);
+          sh = ddAdd(sh, LO, unchecked(SHR_H[n]), unchecked(SHR_L[n]));
           sl = LO;
         }
         sh = ddMul(sh, sl, x2h, x2l);
@@ -881,12 +881,67 @@ function erfc64(z: f64, z2: f64): f64 {
 const T28: f64 = 3.725290298461914e-9; // 2^-28
 const T26: f64 = 1.4901161193847656e-8; // 2^-26
 
+/** evalDD for a float32 input, its scale applied (float32-range values neither under- nor overflow). */
+export function dd32(fid: i32, x: f64, a: f64, b: f64): f64 {
+  const h = evalDD(fid, x, a, b, true);
+  let l = LO;
+  if (SC == 0) return h;
+  const sc = SC;
+  SC = 0;
+  l = scaleBy(l, sc);
+  return ret(scaleBy(h, sc), l);
+}
+
 /** The exact value for a float32 input x (see the header): hi returned, LO set. */
 export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
-  SC = 0;
-  if (isNaN(x) || !isFinite(x)) return evalDD(fid, x, a, b, true);
+  if (isNaN(x) || !isFinite(x)) return dd32(fid, x, a, b);
+  return evalFinite32(fid, x, a, b);
+}
+
+/**
+ * evalF for a finite float32 x. Inlined into the sweep's loop with a constant
+ * fid, so that only one case remains there. Relative error below 2^-44 (the
+ * float64 paths: a few roundings, erfc64 near z = 2 the worst); the sweep
+ * recomputes with evalDD wherever that could decide a rounding (a value
+ * within 2^-41 of a float32 midpoint).
+ */
+// @ts-ignore: decorator
+@inline export function evalFinite32(fid: i32, x: f64, a: f64, b: f64): f64 {
   const ax = Math.abs(x);
   switch (fid) {
+    // exact: the value itself, or an error-free sum
+    case IDENTITY: return ret(x, 0);
+    case STEP: return ret(x >= a ? 1 : 0, 0);
+    case THRESHOLD: return ret(x > a ? x : b, 0);
+    case RELU: return ret(x > 0 ? x : 0, 0);
+    case RELU6: return ret(x > 6 ? 6 : x > 0 ? x : 0, 0);
+    case LEAKY_RELU: return ret(x >= 0 ? x : a * x, 0); // a product of two float32: exact in float64
+    case HARD_TANH: return ret(x < a ? a : x > b ? b : x, 0);
+    case SOFTSHRINK: {
+      if (x > a) return twoSum(x, -a);
+      if (x < -a) return twoSum(x, a);
+      return ret(0, 0);
+    }
+    case HARDSHRINK: return ret(ax > a ? x : 0, 0);
+    case IDENTITY + GRAD: return ret(1, 0);
+    case STEP + GRAD: return ret(0, 0);
+    case THRESHOLD + GRAD: return ret(x > a ? 1 : 0, 0);
+    case RELU + GRAD: return ret(x > 0 ? 1 : 0, 0);
+    case RELU6 + GRAD: return ret(x > 0 && x < 6 ? 1 : 0, 0);
+    case LEAKY_RELU + GRAD: return ret(x > 0 ? 1 : a, 0);
+    case HARD_TANH + GRAD: return ret(x > a && x < b ? 1 : 0, 0);
+    case SOFTSHRINK + GRAD: return ret(ax > a ? 1 : 0, 0);
+    case HARDSHRINK + GRAD: return ret(ax > a ? 1 : 0, 0);
+    // rational: float64 (two or three roundings); near a midpoint the sweep asks evalDD
+    case HARD_SIGMOID: return ret(x <= -3 ? 0 : x >= 3 ? 1 : (x + 3) / 6, 0);
+    case HARD_SIGMOID + GRAD: return x > -3 && x < 3 ? ret(C16_H, C16_L) : ret(0, 0);
+    case HARD_SWISH: return ret(x <= -3 ? 0 : x >= 3 ? x : (x * x + 3 * x) / 6, 0);
+    case HARD_SWISH + GRAD: return ret(x < -3 ? 0 : x > 3 ? 1 : (2 * x + 3) / 6, 0);
+    case SOFTSIGN: return ret(x / (1 + ax), 0);
+    case SOFTSIGN + GRAD: {
+      const d = 1 + ax;
+      return ret(1 / (d * d), 0);
+    }
     case SIGMOID: {
       if (ax < T28) return quickTwoSum(0.5, x * 0.25);
       if (x > 110) return ret(1, 0);
@@ -922,7 +977,7 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       const al: f64 = fid == SELU ? SELU_ALPHA : a;
       const c: f64 = fid == SELU ? SELU_SCALE * SELU_ALPHA : al;
       const u = fid == CELU ? x / al : x;
-      if (u < -120) return evalDD(fid, x, a, b, true); // -s alpha exactly
+      if (u < -120) return dd32(fid, x, a, b); // -s alpha exactly
       if (fid != CELU && ax < T28) return ret(c * x, c * x * x * 0.5);
       return ret(c * Math.expm1(u), 0);
     }
@@ -945,7 +1000,7 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       return ret((x * e) / (1 + e), 0);
     }
     case SILU + GRAD: {
-      if (x > -1.4 && x < -1.15) return evalDD(fid, x, a, b, true); // near the zero at -1.2785
+      if (x > -1.4 && x < -1.15) return dd32(fid, x, a, b); // near the zero at -1.2785
       if (ax < T28) return quickTwoSum(0.5, x * 0.5);
       if (x > 50) return ret(1, 0);
       if (x < -142) return ret(-0.0, 0);
@@ -964,7 +1019,7 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       return ret(x * 0.5 * e, 0);
     }
     case GELU + GRAD: {
-      if (x > -0.85 && x < -0.65) return evalDD(fid, x, a, b, true); // near the zero at -0.7518
+      if (x > -0.85 && x < -0.65) return dd32(fid, x, a, b); // near the zero at -0.7518
       if (ax < T28) return quickTwoSum(0.5, 2 * x * INV_SQRT2PI_H);
       if (x > 10) return ret(1, 0);
       if (x < -16.5) return ret(-0.0, 0);
@@ -984,7 +1039,7 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       return ret((x * e) / (1 + e), 0);
     }
     case GELU_TANH + GRAD: {
-      if (x > -0.9 && x < -0.6) return evalDD(fid, x, a, b, true); // near the zero at -0.7528
+      if (x > -0.9 && x < -0.6) return dd32(fid, x, a, b); // near the zero at -0.7528
       if (ax < T28) return quickTwoSum(0.5, GK_H * x);
       if (x > 12) return ret(1, 0);
       if (x < -12.5) return ret(-0.0, 0);
@@ -1009,11 +1064,11 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       return ret((x * n) / (n + 2), 0);
     }
     case MISH + GRAD: {
-      if (x > -1.35 && x < -1.05) return evalDD(fid, x, a, b, true); // near the zero at -1.1924
+      if (x > -1.35 && x < -1.05) return dd32(fid, x, a, b); // near the zero at -1.1924
       if (ax < T28) return ddAddD(C35_H, C35_L, 0.64 * x);
       if (x > 45) return ret(1, 0);
       if (x < -142) return ret(-0.0, 0);
-      if (x > 20) return evalDD(fid, x, a, b, true);
+      if (x > 20) return dd32(fid, x, a, b);
       const e = Math.exp(x);
       const n = e * (e + 2);
       const t = n / (n + 2);
@@ -1061,8 +1116,8 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       if (ax < 0.5) {
         const x2 = x * x;
         const terms = ax < 0.00390625 ? 5 : ax < 0.0625 ? 8 : 20;
-        let s = SHR_H[terms - 1];
-        for (let n = terms - 2; n >= 0; n--) s = s * x2 + SHR_H[n];
+        let s = unchecked(SHR_H[terms - 1]);
+        for (let n = terms - 2; n >= 0; n--) s = s * x2 + unchecked(SHR_H[n]);
         return ret(s * x2 * x, 0);
       }
       if (ax > 45) return twoSum(x, x > 0 ? -1 : 1);
@@ -1075,5 +1130,5 @@ export function evalF(fid: i32, x: f64, a: f64, b: f64): f64 {
       return ret(t * t, 0);
     }
   }
-  return evalDD(fid, x, a, b, true);
+  return dd32(fid, x, a, b);
 }

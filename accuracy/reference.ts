@@ -20,7 +20,7 @@
 // gives it) when |e| < 2^-20 and |y - e| <= 2^-24 (float64: 2^-53).
 import { LO, twoSum, ddAdd, ddAddD, ddDiv, pow2, scaleBy } from './dd';
 import {
-  SC, GRAD, evalDD, evalF, IDENTITY, STEP, THRESHOLD, SIGMOID, TANH, RELU, RELU6, LEAKY_RELU, ELU, SELU, CELU, GELU,
+  SC, GRAD, evalDD, evalF, evalFinite32, dd32, IDENTITY, STEP, THRESHOLD, SIGMOID, TANH, RELU, RELU6, LEAKY_RELU, ELU, SELU, CELU, GELU,
   GELU_TANH, SILU, MISH, SOFTPLUS, SOFTSIGN, HARD_SIGMOID, HARD_SWISH, HARD_TANH, LOG_SIGMOID, TANHSHRINK, SOFTSHRINK,
   HARDSHRINK, expKPublic, EKPublic, log1pPublic, SQRT2_H, SQRT2_L, SQRTPI_H, SQRTPI_L, INV_SQRT2PI_H, INV_SQRT2PI_L, GK_H, GK_L, GC_H, GC_L,
 } from './functions';
@@ -63,13 +63,8 @@ let lastSc: i32 = 0;
 
 /** evalF (the float32 sweep's reference) at x, scale applied; low part via lastLow(). */
 export function refF(fid: i32, x: f64, a: f64, b: f64): f64 {
-  let h = evalF(fid, x, a, b);
-  let l = LO;
-  if (SC != 0) {
-    h = scaleBy(h, SC);
-    l = scaleBy(l, SC);
-  }
-  lastLo = l;
+  const h = evalF(fid, x, a, b); // scale already applied (dd32)
+  lastLo = LO;
   lastSc = 0;
   return h;
 }
@@ -357,34 +352,118 @@ function setBound(ulp: f64, allow: i32, tinyAbs: f64): void {
 const F32_SMALLEST_NORMAL: f64 = 1.1754943508222875e-38;
 
 /**
+ * True when h (a float64 estimate of relative error below 2^-41) could lie on
+ * either side of a float32 rounding midpoint: then only a double-double decides.
+ */
+// @ts-ignore: decorator
+@inline function nearMidpoint32(h: f64): bool {
+  const a = Math.abs(h);
+  if (a >= F32_SMALLEST_NORMAL) {
+    const frac = <i64>(reinterpret<u64>(h) & 0x1fffffff) - 0x10000000;
+    return abs<i64>(frac) <= 4096;
+  }
+  const t = a * 7.136238463529799e44; // in units of 2^-149
+  return Math.abs(t - Math.floor(t) - 0.5) < 1.52587890625e-5;
+}
+
+/** The rare cases of sweep32: results that differ from the estimate's rounding, ties at stake, subnormals. */
+function slow32(fid: i32, x: f64, y: f32, h: f64, l: f64, a: f64, b: f64): void {
+  if (l == 0 && nearMidpoint32(h)) {
+    h = dd32(fid, x, a, b);
+    l = LO;
+  }
+  const yb = reinterpret<u32>(y);
+  const yo = <i64>(yb & 0x7fffffff);
+  record(x, <f64>y, yb >> 31 ? -yo : yo, h, l, 0, false);
+}
+
+/** Non-finite x: NaN must give NaN; at the infinities the limits (evalDD). */
+function special32(fid: i32, x: f64, y: f32, a: f64, b: f64): void {
+  const h = dd32(fid, x, a, b);
+  const yb = reinterpret<u32>(y);
+  const yo = <i64>(yb & 0x7fffffff);
+  record(x, <f64>y, yb >> 31 ? -yo : yo, h, LO, 0, false);
+}
+
+/** The loop of check32 for one function: inlined with a constant fid, so evalFinite32's switch folds away. */
+// @ts-ignore: decorator
+@inline function sweep32(fid: i32, xPtr: usize, start: u32, n: i32, yPtr: usize, a: f64, b: f64): void {
+  for (let i = 0; i < n; i++) {
+    const xf = xPtr != 0 ? load<f32>(xPtr + (<usize>i << 2)) : reinterpret<f32>(start + <u32>i);
+    const y = load<f32>(yPtr + (<usize>i << 2));
+    const x = <f64>xf;
+    if (!isFinite(xf)) {
+      special32(fid, x, y, a, b);
+      continue;
+    }
+    const h = evalFinite32(fid, x, a, b);
+    const l = LO;
+    // Fast path: y is the float32 nearest to h, and no nearby midpoint makes that uncertain.
+    if (<f64><f32>h == <f64>y && (h != 0 ? !nearMidpoint32(h) : l == 0)) {
+      sCount += 1;
+      sCR += 1;
+      continue;
+    }
+    slow32(fid, x, y, h, l, a, b);
+  }
+}
+
+/**
  * Float32 results y[0..n) of function fid at x_i = the float32 with bits
  * start + i (xPtr == 0) or x[i] (xPtr != 0), against evalF; accumulates into stats.
  */
 export function check32(fid: i32, xPtr: usize, start: u32, n: i32, yPtr: usize, a: f64, b: f64, ulp: f64, allow: i32, stats: usize): void {
   setBound(ulp, allow, 5.960464477539063e-8);
   loadStats(stats);
-  for (let i = 0; i < n; i++) {
-    const xf = xPtr != 0 ? load<f32>(xPtr + (<usize>i << 2)) : reinterpret<f32>(start + <u32>i);
-    const x = <f64>xf;
-    const y = load<f32>(yPtr + (<usize>i << 2));
-    let h = evalF(fid, x, a, b);
-    let l = LO;
-    if (SC != 0) {
-      h = scaleBy(h, SC);
-      l = scaleBy(l, SC);
-    }
-    // Fast path: y is the float32 nearest to h, and h + l cannot round otherwise (no tie at stake).
-    const c = <f32>h;
-    if (<f64>c == <f64>y && (l == 0 || (Math.abs(h) >= F32_SMALLEST_NORMAL && (reinterpret<u64>(h) & 0x1fffffff) != 0x10000000))) {
-      if (h != 0 || l == 0) {
-        sCount += 1;
-        sCR += 1;
-        continue;
-      }
-    }
-    const yb = reinterpret<u32>(y);
-    const yo = <i64>(yb & 0x7fffffff);
-    record(x, <f64>y, yb >> 31 ? -yo : yo, h, l, 0, false);
+  switch (fid) {
+    case IDENTITY: sweep32(IDENTITY, xPtr, start, n, yPtr, a, b); break;
+    case IDENTITY + GRAD: sweep32(IDENTITY + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case STEP: sweep32(STEP, xPtr, start, n, yPtr, a, b); break;
+    case STEP + GRAD: sweep32(STEP + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case THRESHOLD: sweep32(THRESHOLD, xPtr, start, n, yPtr, a, b); break;
+    case THRESHOLD + GRAD: sweep32(THRESHOLD + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case SIGMOID: sweep32(SIGMOID, xPtr, start, n, yPtr, a, b); break;
+    case SIGMOID + GRAD: sweep32(SIGMOID + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case TANH: sweep32(TANH, xPtr, start, n, yPtr, a, b); break;
+    case TANH + GRAD: sweep32(TANH + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case RELU: sweep32(RELU, xPtr, start, n, yPtr, a, b); break;
+    case RELU + GRAD: sweep32(RELU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case RELU6: sweep32(RELU6, xPtr, start, n, yPtr, a, b); break;
+    case RELU6 + GRAD: sweep32(RELU6 + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case LEAKY_RELU: sweep32(LEAKY_RELU, xPtr, start, n, yPtr, a, b); break;
+    case LEAKY_RELU + GRAD: sweep32(LEAKY_RELU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case ELU: sweep32(ELU, xPtr, start, n, yPtr, a, b); break;
+    case ELU + GRAD: sweep32(ELU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case SELU: sweep32(SELU, xPtr, start, n, yPtr, a, b); break;
+    case SELU + GRAD: sweep32(SELU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case CELU: sweep32(CELU, xPtr, start, n, yPtr, a, b); break;
+    case CELU + GRAD: sweep32(CELU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case GELU: sweep32(GELU, xPtr, start, n, yPtr, a, b); break;
+    case GELU + GRAD: sweep32(GELU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case GELU_TANH: sweep32(GELU_TANH, xPtr, start, n, yPtr, a, b); break;
+    case GELU_TANH + GRAD: sweep32(GELU_TANH + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case SILU: sweep32(SILU, xPtr, start, n, yPtr, a, b); break;
+    case SILU + GRAD: sweep32(SILU + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case MISH: sweep32(MISH, xPtr, start, n, yPtr, a, b); break;
+    case MISH + GRAD: sweep32(MISH + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case SOFTPLUS: sweep32(SOFTPLUS, xPtr, start, n, yPtr, a, b); break;
+    case SOFTPLUS + GRAD: sweep32(SOFTPLUS + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case SOFTSIGN: sweep32(SOFTSIGN, xPtr, start, n, yPtr, a, b); break;
+    case SOFTSIGN + GRAD: sweep32(SOFTSIGN + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case HARD_SIGMOID: sweep32(HARD_SIGMOID, xPtr, start, n, yPtr, a, b); break;
+    case HARD_SIGMOID + GRAD: sweep32(HARD_SIGMOID + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case HARD_SWISH: sweep32(HARD_SWISH, xPtr, start, n, yPtr, a, b); break;
+    case HARD_SWISH + GRAD: sweep32(HARD_SWISH + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case HARD_TANH: sweep32(HARD_TANH, xPtr, start, n, yPtr, a, b); break;
+    case HARD_TANH + GRAD: sweep32(HARD_TANH + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case LOG_SIGMOID: sweep32(LOG_SIGMOID, xPtr, start, n, yPtr, a, b); break;
+    case LOG_SIGMOID + GRAD: sweep32(LOG_SIGMOID + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case TANHSHRINK: sweep32(TANHSHRINK, xPtr, start, n, yPtr, a, b); break;
+    case TANHSHRINK + GRAD: sweep32(TANHSHRINK + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case SOFTSHRINK: sweep32(SOFTSHRINK, xPtr, start, n, yPtr, a, b); break;
+    case SOFTSHRINK + GRAD: sweep32(SOFTSHRINK + GRAD, xPtr, start, n, yPtr, a, b); break;
+    case HARDSHRINK: sweep32(HARDSHRINK, xPtr, start, n, yPtr, a, b); break;
+    case HARDSHRINK + GRAD: sweep32(HARDSHRINK + GRAD, xPtr, start, n, yPtr, a, b); break;
   }
   storeStats(stats);
 }

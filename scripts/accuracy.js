@@ -203,6 +203,7 @@ for (const [name, sec] of [['float32', results.f32], ['float64', results.f64], [
   }
 }
 process.stdout.write(`${out.join('\n')}\n`);
+process.stdout.write(`accuracy: mean unit time ${PHASES.filter((p) => done[p] > 0).map((p) => `${p} ${(busyMs[p] / done[p] / 1000).toFixed(2)} s`).join(', ')}\n`);
 process.stdout.write(`accuracy: ${failures === 0 ? 'every measured function within its bound' : `${failures} outside their bound`}; wall time ${fmt(wallSeconds * 1000)}; ${jsonPath}\n`);
 if (writeDocs) {
   const md = renderMarkdown(results);

@@ -353,6 +353,35 @@ describe('accuracy measurement', () => {
     expect(s[S.fail]).toBe(1);
   });
 
+  it('the sweep loop (check32) agrees with a plain evaluation of each result against evalDD', async () => {
+    const b = await wa.loadBackend('wasm-simd');
+    const { ulpDistance32 } = await import('./ulp.js');
+    const n = 1 << 14;
+    const r = rng(5);
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = (r() < 0.5 ? -1 : 1) * 2 ** (-30 + 38 * r());
+    for (const t of F32_TASKS.filter((t) => !t.grad && ['sigmoid', 'gelu', 'hardSwish', 'softplus', 'tanhshrink', 'relu', 'softsign'].includes(t.refName))) {
+      const y = (b as unknown as Record<string, (x: Float32Array, o: object) => Float32Array>)[t.name]!(x, t.opts);
+      const fid = R.fid(t.refName, false);
+      let cr = 0, maxInt = 0;
+      for (let i = 0; i < n; i++) {
+        const h = R.exports.refDD(fid, x[i]!, t.a, t.b, 1) * 2 ** R.exports.lastScale();
+        const d = ulpDistance32(y[i]!, h); // real distance; no result sits within 1e-6 ULP of a midpoint here
+        const k = Math.round(d);
+        if (d <= 0.5) cr++;
+        maxInt = Math.max(maxInt, k);
+      }
+      const px = R.block(n * 4), py = R.block(n * 4), ps = stats();
+      R.f32(px, n).set(x);
+      R.f32(py, n).set(y);
+      R.exports.check32(fid, px, 0, n, py, t.a, t.b, t.ulp, t.allow ? 1 : 0, ps);
+      const s = R.f64(ps, STATS_LEN);
+      expect(s[S.count]).toBe(n);
+      expect(s[S.cr], t.key).toBe(cr);
+      expect(s[S.maxInt], t.key).toBe(maxInt);
+    }
+  });
+
   it('counts float steps across binades, subnormals, overflow, NaN and the absolute allowance', () => {
     const cases: Array<{ name: string; x: number; y: number; int: number; grad?: boolean; allow?: boolean; ulp?: number }> = [
       { name: 'identity', x: 1, y: fromBits(f32bits(1) - 3), int: 3 }, // three steps down from 1 (spacing halves below 1)
