@@ -437,6 +437,12 @@ const chartN = rowsBySize.has(1 << 20) ? 1 << 20 : null;
 if (chartN) {
   await writeFile(new URL('bench/results.svg', root), chartSvg({ n: chartN, rows: rowsBySize.get(chartN), contenders: CONTENDERS, rate: (r) => (r && !r.na ? melem(chartN, r) : null), title: `wasm-activations vs peers, ${chartN.toLocaleString('en-US')} float32 elements, Melem/s (log scale, higher is faster), ${started.toISOString().slice(0, 10)}, Node ${process.version}` }));
   progress('wrote bench/results.svg');
+  if (!opts.only) {
+    // A full run: the README's table and target check come from it (bench/readme.js).
+    const { updateReadme } = await import('./readme.js');
+    const { targets, misses } = await updateReadme(root);
+    progress(`updated README.md: ${targets.length - misses.length} of ${targets.length} targets of issue 4 met`);
+  }
 }
 for (const b of Object.values(backends)) b?.release();
 await releasePeers();

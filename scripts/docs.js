@@ -29,9 +29,10 @@ export function functionsTable() {
   const rows = catalog.map((d) => {
     const names = [d.name, ...d.aliases].map((n) => `\`${n}\``).join(' / ');
     const props = Object.entries(d.properties).filter(([, v]) => v).map(([k]) => k).join(', ');
-    return `| ${names} | $${d.formula.replace(/\|/g, '\\|')}$ | ${params(d) || '—'} | $[${d.range[0]}, ${d.range[1]}]$ | ${props || '—'} | ${accuracy(d)} |`;
+    const tex = (t) => `$${t.replace(/\|/g, '\\|')}$`;
+    return `| ${names} | ${tex(d.formula)} | ${tex(d.derivative)} | ${params(d) || '—'} | $[${d.range[0]}, ${d.range[1]}]$ | ${props || '—'} | ${accuracy(d)} |`;
   });
-  return [START, '| function | definition | params (default) | range | properties | accuracy |', '|---|---|---|---|---|---|', ...rows, END].join('\n');
+  return [START, '| function | definition | derivative (`fn.grad`) | params (default) | range | properties | accuracy |', '|---|---|---|---|---|---|---|', ...rows, END].join('\n');
 }
 
 const readme = readFileSync('README.md', 'utf8');

@@ -14,8 +14,17 @@ export interface CallOptions {
   [param: string]: unknown;
 }
 
-/** One activation: `fn(x, options?)` returns f(x) with x's type and length. */
-export type ActivationFn = <T extends FloatArray | WasmArray>(x: T, options?: CallOptions & { out?: T }) => T;
+export interface GradOptions extends CallOptions {
+  /** The upstream gradient, x's type and length; ones when omitted. */
+  dy?: FloatArray | WasmArray;
+}
+
+/** One activation: `fn(x, options?)` returns f(x) with x's type and length; `fn.grad(x, { dy })` returns dy * f'(x). */
+export interface ActivationFn {
+  <T extends FloatArray | WasmArray>(x: T, options?: CallOptions & { out?: T }): T;
+  /** dy * f'(x) elementwise (dy defaults to ones); for the softmax family the vector-Jacobian product along the axis. */
+  readonly grad: <T extends FloatArray | WasmArray>(x: T, options?: GradOptions & { dy?: T; out?: T }) => T;
+}
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -38,29 +47,34 @@ function span(v: Operand): [ArrayBufferLike, number, number] {
   return [v.buffer, v.byteOffset, v.byteOffset + v.byteLength];
 }
 
-function checkArrays(fname: string, x: unknown, out: unknown): void {
+function checkArrays(fname: string, x: unknown, out: unknown, outName = 'out'): void {
   if (!isOperand(x)) {
-    throw new TypeError(`${fname}: x must be a Float32Array, Float64Array or WasmArray, got ${describeOperand(x)}` + (out !== undefined ? ` (out: ${describeOperand(out)})` : ''));
+    throw new TypeError(`${fname}: x must be a Float32Array, Float64Array or WasmArray, got ${describeOperand(x)}` + (out !== undefined ? ` (${outName}: ${describeOperand(out)})` : ''));
   }
   if (out === undefined) return;
   if (!isOperand(out) || out.BYTES_PER_ELEMENT !== x.BYTES_PER_ELEMENT) {
-    throw new TypeError(`${fname}: out must have the element type of x: x is a ${describeOperand(x)}, out is a ${describeOperand(out)}`);
+    throw new TypeError(`${fname}: ${outName} must have the element type of x: x is a ${describeOperand(x)}, ${outName} is a ${describeOperand(out)}`);
   }
   if (out.length !== x.length) {
-    throw new RangeError(`${fname}: out has length ${out.length}, x has length ${x.length}`);
+    throw new RangeError(`${fname}: ${outName} has length ${out.length}, x has length ${x.length}`);
   }
-  const [xb, xs, xe] = span(x);
+  if (outName === 'out') checkOverlap(fname, x, out, 'x');
+}
+
+/** out may be `a` itself (in place) or apart from it, never a partial overlap. */
+function checkOverlap(fname: string, a: Operand, out: Operand, aName: string): void {
+  const [ab, as, ae] = span(a);
   const [ob, os, oe] = span(out);
-  if (out !== x && ob === xb) {
-    const same = xs === os && xe === oe;
-    if (!same && os < xe && xs < oe) {
-      throw new RangeError(`${fname}: out overlaps x without being x (x bytes [${xs}, ${xe}), out bytes [${os}, ${oe})); pass out === x to compute in place`);
+  if (out !== a && ob === ab) {
+    const same = as === os && ae === oe;
+    if (!same && os < ae && as < oe) {
+      throw new RangeError(`${fname}: out overlaps ${aName} without being ${aName} (${aName} bytes [${as}, ${ae}), out bytes [${os}, ${oe})); pass out === ${aName} to compute in place`);
     }
   }
 }
 
-function checkKnownOptions(fname: string, def: ActivationDef, options: Record<string, unknown>): void {
-  const known = [...def.params.map((p) => p.name), ...COMMON_OPTIONS[def.kind]];
+function checkKnownOptions(fname: string, def: ActivationDef, options: Record<string, unknown>, common: readonly string[]): void {
+  const known = [...def.params.map((p) => p.name), ...common];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new TypeError(`${fname}: unknown option '${key}'; known options: ${known.join(', ')}`);
@@ -144,52 +158,89 @@ function resolveParams(fname: string, def: ActivationDef, options: Record<string
   return p;
 }
 
+/** What one call computes, resolved from the catalog entry and the options: the forward and gradient calls share it. */
+type Plan =
+  | { readonly kind: 'unary'; readonly kernel: string; readonly a: number; readonly b: number }
+  | { readonly kind: 'channels'; readonly alpha: FloatArray; readonly inner: number }
+  | { readonly kind: 'axis'; readonly outer: number; readonly len: number; readonly inner: number; readonly mode: number };
+
+/** Validates everything but the arrays' contents and resolves the plan; throws before any memory is touched. */
+function planCall(fname: string, def: ActivationDef, x: Operand, opts: Record<string, unknown>): Plan {
+  const p = resolveParams(fname, def, opts, x);
+  if (def.kind === 'elementwise') {
+    const c = def.call!(p);
+    return { kind: 'unary', kernel: c.kernel, a: c.a, b: c.b };
+  }
+  const shape = resolveShape(fname, x, opts['shape']);
+  if (def.kind === 'axis') {
+    const axis = resolveAxis(fname, opts['axis'], shape.length, shape.length - 1);
+    const [outer, len, inner] = split(shape, axis);
+    return { kind: 'axis', outer, len, inner, mode: AXIS_MODE[def.name]! };
+  }
+  const axis = resolveAxis(fname, opts['axis'], shape.length, shape.length === 1 ? 0 : 1);
+  const [, channels, inner] = split(shape, axis);
+  const alpha = p['alpha'];
+  if (typeof alpha === 'number' || (alpha as ArrayLike<number>).length === 1) {
+    const a = typeof alpha === 'number' ? alpha : roundTo(x, (alpha as ArrayLike<number>)[0]!);
+    return { kind: 'unary', kernel: 'leakyRelu', a, b: 0 };
+  }
+  const values = alpha as ArrayLike<number>;
+  if (values.length !== channels) {
+    throw new RangeError(`${fname}: alpha has ${values.length} values, the shape [${shape.join(', ')}] has ${channels} channels along axis ${axis}`);
+  }
+  const typed = x.BYTES_PER_ELEMENT === 4 ? Float32Array.from(values) : Float64Array.from(values);
+  return { kind: 'channels', alpha: typed, inner };
+}
+
+function checkOptionsObject(fname: string, options: unknown): Record<string, unknown> {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`${fname}: options must be an object, got ${describe(options)}`);
+  }
+  return (options ?? {}) as Record<string, unknown>;
+}
+
+/** A fresh result for x: a WasmArray in x's memory for a WasmArray x, else a typed array of x's type. */
+function freshLike(x: Operand): Operand {
+  if (x instanceof WasmArray) return new WasmArray(x.memory, x.dtype, x.length);
+  return x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length);
+}
+
 function makeFunction(def: ActivationDef, kernels: () => KernelSet, fname = def.name): ActivationFn {
   const fn = (x: Operand, options?: CallOptions): Operand => {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      throw new TypeError(`${fname}: options must be an object, got ${describe(options)}`);
-    }
-    const opts = (options ?? {}) as Record<string, unknown>;
+    const opts = checkOptionsObject(fname, options);
     checkArrays(fname, x, opts['out']);
-    checkKnownOptions(fname, def, opts);
-    const p = resolveParams(fname, def, opts, x);
-    let run: (k: KernelSet, out: Operand) => void;
-    if (def.kind === 'elementwise') {
-      const c = def.call!(p);
-      run = (k, out) => k.unary(c.kernel, x, out, c.a, c.b);
-    } else {
-      const shape = resolveShape(fname, x, opts['shape']);
-      if (def.kind === 'axis') {
-        const axis = resolveAxis(fname, opts['axis'], shape.length, shape.length - 1);
-        const [outer, len, inner] = split(shape, axis);
-        const mode = AXIS_MODE[def.name]!;
-        run = (k, out) => k.axis(x, out, outer, len, inner, mode);
-      } else {
-        const axis = resolveAxis(fname, opts['axis'], shape.length, shape.length === 1 ? 0 : 1);
-        const [, channels, inner] = split(shape, axis);
-        const alpha = p['alpha'];
-        if (typeof alpha === 'number' || (alpha as ArrayLike<number>).length === 1) {
-          const a = typeof alpha === 'number' ? alpha : roundTo(x, (alpha as ArrayLike<number>)[0]!);
-          run = (k, out) => k.unary('leakyRelu', x, out, a, 0);
-        } else {
-          const values = alpha as ArrayLike<number>;
-          if (values.length !== channels) {
-            throw new RangeError(`${fname}: alpha has ${values.length} values, the shape [${shape.join(', ')}] has ${channels} channels along axis ${axis}`);
-          }
-          const typed = x.BYTES_PER_ELEMENT === 4 ? Float32Array.from(values) : Float64Array.from(values);
-          run = (k, out) => k.preluChannels(x, out, typed, inner);
-        }
-      }
-    }
+    checkKnownOptions(fname, def, opts, COMMON_OPTIONS[def.kind]);
+    const plan = planCall(fname, def, x, opts);
     // Every check has passed: only now is memory touched.
-    // A WasmArray x gets a WasmArray result in the same memory; a typed array a new typed array.
-    const out = (opts['out'] as Operand | undefined) ?? (x instanceof WasmArray
-      ? new WasmArray(x.memory, x.dtype, x.length)
-      : x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length));
-    if (x.length > 0) run(kernels(), out);
+    const out = (opts['out'] as Operand | undefined) ?? freshLike(x);
+    if (x.length === 0) return out;
+    const k = kernels();
+    if (plan.kind === 'unary') k.unary(plan.kernel, x, out, plan.a, plan.b);
+    else if (plan.kind === 'channels') k.preluChannels(x, out, plan.alpha, plan.inner);
+    else k.axis(x, out, plan.outer, plan.len, plan.inner, plan.mode);
     return out;
   };
+  const gname = `${fname}.grad`;
+  const grad = (x: Operand, options?: GradOptions): Operand => {
+    const opts = checkOptionsObject(gname, options);
+    const dy = opts['dy'];
+    checkArrays(gname, x, opts['out']);
+    if (dy !== undefined) checkArrays(gname, x, dy, 'dy');
+    if (dy !== undefined && opts['out'] !== undefined) checkOverlap(gname, dy as Operand, opts['out'] as Operand, 'dy');
+    checkKnownOptions(gname, def, opts, [...COMMON_OPTIONS[def.kind], 'dy']);
+    const plan = planCall(gname, def, x, opts);
+    const out = (opts['out'] as Operand | undefined) ?? freshLike(x);
+    if (x.length === 0) return out;
+    const k = kernels();
+    const d = (dy as Operand | undefined) ?? null;
+    if (plan.kind === 'unary') k.unaryGrad(plan.kernel, x, d, out, plan.a, plan.b);
+    else if (plan.kind === 'channels') k.preluChannelsGrad(x, d, out, plan.alpha, plan.inner);
+    else k.axisGrad(x, d, out, plan.outer, plan.len, plan.inner, plan.mode);
+    return out;
+  };
+  Object.defineProperty(grad, 'name', { value: gname });
   Object.defineProperty(fn, 'name', { value: fname });
+  Object.defineProperty(fn, 'grad', { value: grad, enumerable: true });
   return fn as ActivationFn;
 }
 

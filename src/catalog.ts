@@ -71,6 +71,8 @@ export interface ActivationDef {
   readonly params: readonly ParamDef[];
   /** LaTeX. */
   readonly formula: string;
+  /** LaTeX: f'(x) as `fn.grad` computes it (PyTorch's values at kinks); for the axis functions the vector-Jacobian product. */
+  readonly derivative: string;
   /** Output range for the default params, as [low, high] in LaTeX-friendly text. */
   readonly range: readonly [string, string];
   readonly properties: Properties;
@@ -113,7 +115,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'identity', aliases: [], kind: 'elementwise', family: 'piecewise',
     summary: 'Passes x through unchanged; the output layer of a regression.',
     reference: '—',
-    params: [], formula: 'x', range: ['-\\infty', '\\infty'],
+    params: [], formula: 'x', derivative: '1', range: ['-\\infty', '\\infty'],
     properties: { monotonic: true, smooth: true, zeroCentred: true, bounded: false },
     accuracy: EXACT, example: {}, call: () => call('identity')
   },
@@ -122,7 +124,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'The Heaviside step: 1 at and above the threshold, else 0. Its gradient is 0 everywhere.',
     reference: 'Heaviside step; torch.heaviside-like with a threshold',
     params: [num('threshold', 0, 'Inputs at or above it give 1.')],
-    formula: '\\begin{cases} 1 & x \\ge \\theta \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['0', '1'],
+    formula: '\\begin{cases} 1 & x \\ge \\theta \\\\ 0 & \\text{otherwise} \\end{cases}', derivative: '0', range: ['0', '1'],
     properties: { monotonic: true, smooth: false, zeroCentred: false, bounded: true },
     accuracy: EXACT, example: {}, call: (p) => call('step', n(p, 'threshold'))
   },
@@ -131,7 +133,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'x above the threshold, else a fixed value (torch.nn.functional.threshold).',
     reference: 'torch.nn.functional.threshold',
     params: [num('threshold', undefined, 'Inputs above it pass through.'), num('value', undefined, 'Output at or below the threshold.')],
-    formula: '\\begin{cases} x & x > \\theta \\\\ v & \\text{otherwise} \\end{cases}', range: ['\\min(v, \\theta)', '\\infty'],
+    formula: '\\begin{cases} x & x > \\theta \\\\ v & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1 & x > \\theta \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['\\min(v, \\theta)', '\\infty'],
     properties: { monotonic: false, smooth: false, zeroCentred: false, bounded: false },
     accuracy: EXACT, example: { threshold: 0.1, value: -1 }, call: (p) => call('threshold', n(p, 'threshold'), n(p, 'value'))
   },
@@ -139,7 +141,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'sigmoid', aliases: [], kind: 'elementwise', family: 'exp',
     summary: 'Squashes to (0, 1); the output of binary classifiers and the gate of LSTM/GRU cells.',
     reference: 'logistic function; torch.sigmoid',
-    params: [], formula: '\\sigma(x) = \\frac{1}{1 + e^{-x}}', range: ['0', '1'],
+    params: [], formula: '\\sigma(x) = \\frac{1}{1 + e^{-x}}', derivative: '\\sigma(x)\\,(1 - \\sigma(x))', range: ['0', '1'],
     properties: { monotonic: true, smooth: true, zeroCentred: false, bounded: true },
     accuracy: TWO_ULP, example: {}, call: () => call('sigmoid')
   },
@@ -147,7 +149,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'tanh', aliases: [], kind: 'elementwise', family: 'tanh',
     summary: 'Squashes to (-1, 1), zero-centred; recurrent cells and small networks.',
     reference: 'torch.tanh',
-    params: [], formula: '\\tanh x = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}', range: ['-1', '1'],
+    params: [], formula: '\\tanh x = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}', derivative: '1 - \\tanh^2 x', range: ['-1', '1'],
     properties: { monotonic: true, smooth: true, zeroCentred: true, bounded: true },
     accuracy: TWO_ULP, example: {}, call: () => call('tanh')
   },
@@ -155,7 +157,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'relu', aliases: [], kind: 'elementwise', family: 'piecewise',
     summary: 'max(0, x): the default for hidden layers of deep networks; units can die (gradient 0 for x < 0).',
     reference: 'Nair & Hinton 2010',
-    params: [], formula: '\\max(0, x)', range: ['0', '\\infty'],
+    params: [], formula: '\\max(0, x)', derivative: '\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['0', '\\infty'],
     properties: { monotonic: true, smooth: false, zeroCentred: false, bounded: false },
     accuracy: EXACT, example: {}, call: () => call('relu')
   },
@@ -163,7 +165,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'relu6', aliases: [], kind: 'elementwise', family: 'piecewise',
     summary: 'relu clipped at 6; mobile networks (MobileNet) for low-precision friendliness.',
     reference: 'Howard et al. 2017 (MobileNets)',
-    params: [], formula: '\\min(\\max(0, x), 6)', range: ['0', '6'],
+    params: [], formula: '\\min(\\max(0, x), 6)', derivative: '\\begin{cases} 1 & 0 < x < 6 \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['0', '6'],
     properties: { monotonic: true, smooth: false, zeroCentred: false, bounded: true },
     accuracy: EXACT, example: {}, call: () => call('relu6')
   },
@@ -172,7 +174,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'relu with a small slope alpha for x < 0, so units do not die. Default alpha 0.01 (PyTorch); TensorFlow.js uses 0.2.',
     reference: 'Maas et al. 2013; torch.nn.functional.leaky_relu',
     params: [num('alpha', 0.01, 'Slope for negative inputs.')],
-    formula: '\\begin{cases} x & x \\ge 0 \\\\ \\alpha x & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
+    formula: '\\begin{cases} x & x \\ge 0 \\\\ \\alpha x & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1 & x > 0 \\\\ \\alpha & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
     properties: { monotonic: true, smooth: false, zeroCentred: false, bounded: false },
     accuracy: EXACT, example: {}, call: (p) => call('leakyRelu', n(p, 'alpha'))
   },
@@ -183,7 +185,7 @@ export const catalog: readonly ActivationDef[] = [
     params: [
       { name: 'alpha', type: 'channels', default: 0.25, doc: 'Slope for negative inputs: a number, or one per channel (an array of C).' },
     ],
-    formula: '\\begin{cases} x & x \\ge 0 \\\\ \\alpha_c x & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
+    formula: '\\begin{cases} x & x \\ge 0 \\\\ \\alpha_c x & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1 & x > 0 \\\\ \\alpha_c & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
     properties: { monotonic: true, smooth: false, zeroCentred: false, bounded: false },
     accuracy: EXACT, example: {}, call: (p) => call('leakyRelu', n(p, 'alpha'))
   },
@@ -192,7 +194,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'Smooth for x < 0, saturating at -alpha; pushes mean activations toward 0 (Clevert et al. 2015).',
     reference: 'Clevert et al. 2015',
     params: [num('alpha', 1, 'Saturation value for negative inputs is -alpha.')],
-    formula: '\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & \\text{otherwise} \\end{cases}', range: ['-\\alpha', '\\infty'],
+    formula: '\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & \\text{otherwise} \\end{cases}', range: ['-\\alpha', '\\infty'],
     properties: { monotonic: true, smooth: false, zeroCentred: true, bounded: false },
     accuracy: TWO_ULP, example: {}, call: (p) => call('elu', n(p, 'alpha'))
   },
@@ -201,7 +203,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'Scaled elu with fixed constants that make deep fully-connected networks self-normalising (Klambauer et al. 2017).',
     reference: 'Klambauer et al. 2017, "Self-Normalizing Neural Networks"',
     params: [], formula: 's \\cdot \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & \\text{otherwise} \\end{cases},\\ \\alpha \\approx 1.6733,\\ s \\approx 1.0507',
-    range: ['-s\\alpha', '\\infty'],
+    derivative: 's \\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & \\text{otherwise} \\end{cases}', range: ['-s\\alpha', '\\infty'],
     properties: { monotonic: true, smooth: false, zeroCentred: true, bounded: false },
     accuracy: TWO_ULP, example: {}, call: () => call('selu')
   },
@@ -210,7 +212,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'elu made continuously differentiable for every alpha (Barron 2017).',
     reference: 'Barron 2017, "Continuously Differentiable Exponential Linear Units"',
     params: [num('alpha', 1, 'Saturation value for negative inputs is -alpha.', 'any number but 0', nonZero)],
-    formula: '\\max(0, x) + \\min\\left(0, \\alpha \\left(e^{x/\\alpha} - 1\\right)\\right)', range: ['-\\alpha', '\\infty'],
+    formula: '\\max(0, x) + \\min\\left(0, \\alpha \\left(e^{x/\\alpha} - 1\\right)\\right)', derivative: '\\begin{cases} 1 & x > 0 \\\\ e^{x/\\alpha} & \\text{otherwise} \\end{cases}', range: ['-\\alpha', '\\infty'],
     properties: { monotonic: true, smooth: true, zeroCentred: true, bounded: false },
     accuracy: TWO_ULP, example: {}, call: (p) => call('celu', n(p, 'alpha'))
   },
@@ -219,7 +221,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'x weighted by the normal CDF; the activation of transformers (BERT, GPT). approximate: "tanh" gives the older tanh formula.',
     reference: 'Hendrycks & Gimpel 2016',
     params: [{ name: 'approximate', type: 'enum', values: ['none', 'tanh'], default: 'none', doc: '"none": x Phi(x) exactly; "tanh": the tanh approximation.' }],
-    formula: 'x \\, \\Phi(x) = \\frac{x}{2} \\left(1 + \\operatorname{erf}\\frac{x}{\\sqrt 2}\\right)', range: ['\\approx -0.17', '\\infty'],
+    formula: 'x \\, \\Phi(x) = \\frac{x}{2} \\left(1 + \\operatorname{erf}\\frac{x}{\\sqrt 2}\\right)', derivative: '\\Phi(x) + x\\,\\varphi(x) \\text{ (the tanh form: its own derivative)}', range: ['\\approx -0.17', '\\infty'],
     properties: { monotonic: false, smooth: true, zeroCentred: false, bounded: false },
     accuracy: FOUR_ULP_OR_TINY, example: {},
     call: (p) => call(p['approximate'] === 'tanh' ? 'geluTanh' : 'gelu'),
@@ -228,7 +230,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'silu', aliases: ['swish'], kind: 'elementwise', family: 'exp',
     summary: 'x sigmoid(x) (swish); smooth, non-monotonic just below 0; EfficientNet and many modern CNNs.',
     reference: 'Elfwing et al. 2017; Ramachandran et al. 2017 (swish)',
-    params: [], formula: 'x \\, \\sigma(x)', range: ['\\approx -0.28', '\\infty'],
+    params: [], formula: 'x \\, \\sigma(x)', derivative: '\\sigma(x)\\,\\bigl(1 + x\\,(1 - \\sigma(x))\\bigr)', range: ['\\approx -0.28', '\\infty'],
     properties: { monotonic: false, smooth: true, zeroCentred: false, bounded: false },
     accuracy: TWO_ULP, example: {}, call: () => call('silu')
   },
@@ -236,7 +238,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'mish', aliases: [], kind: 'elementwise', family: 'tanh',
     summary: 'x tanh(softplus(x)); smooth and self-regularising (Misra 2019), used in YOLOv4.',
     reference: 'Misra 2019',
-    params: [], formula: 'x \\tanh\\left(\\ln(1 + e^{x})\\right)', range: ['\\approx -0.31', '\\infty'],
+    params: [], formula: 'x \\tanh\\left(\\ln(1 + e^{x})\\right)', derivative: '\\tanh(s) + x\\,\\sigma(x)\\,\\operatorname{sech}^2(s),\\ s = \\ln(1 + e^{x})', range: ['\\approx -0.31', '\\infty'],
     properties: { monotonic: false, smooth: true, zeroCentred: false, bounded: false },
     accuracy: FOUR_ULP_OR_TINY, example: {}, call: () => call('mish')
   },
@@ -248,7 +250,7 @@ export const catalog: readonly ActivationDef[] = [
       num('beta', 1, 'Sharpness: larger beta is closer to relu.', 'a number > 0', positive),
       num('threshold', 20, 'Above beta x > threshold the result is x.'),
     ],
-    formula: '\\frac{1}{\\beta} \\ln\\left(1 + e^{\\beta x}\\right)', range: ['0', '\\infty'],
+    formula: '\\frac{1}{\\beta} \\ln\\left(1 + e^{\\beta x}\\right)', derivative: '\\begin{cases} 1 & \\beta x > \\text{threshold} \\\\ \\sigma(\\beta x) & \\text{otherwise} \\end{cases}', range: ['0', '\\infty'],
     properties: { monotonic: true, smooth: true, zeroCentred: false, bounded: false },
     accuracy: TWO_ULP, example: {}, call: (p) => call('softplus', n(p, 'beta'), n(p, 'threshold'))
   },
@@ -256,7 +258,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'softsign', aliases: [], kind: 'elementwise', family: 'piecewise',
     summary: 'x / (1 + |x|): like tanh but with polynomial tails that saturate slowly.',
     reference: 'Bergstra et al. 2009',
-    params: [], formula: '\\frac{x}{1 + |x|}', range: ['-1', '1'],
+    params: [], formula: '\\frac{x}{1 + |x|}', derivative: '\\frac{1}{(1 + |x|)^2}', range: ['-1', '1'],
     properties: { monotonic: true, smooth: false, zeroCentred: true, bounded: true },
     accuracy: ONE_ULP, example: {}, call: () => call('softsign')
   },
@@ -264,7 +266,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'hardSigmoid', aliases: [], kind: 'elementwise', family: 'piecewise',
     summary: 'A piecewise-linear sigmoid, cheap on mobile hardware (MobileNetV3): 0 below -3, 1 above 3.',
     reference: 'Howard et al. 2019 (MobileNetV3); torch.nn.functional.hardsigmoid',
-    params: [], formula: '\\begin{cases} 0 & x \\le -3 \\\\ 1 & x \\ge 3 \\\\ x/6 + 1/2 & \\text{otherwise} \\end{cases}', range: ['0', '1'],
+    params: [], formula: '\\begin{cases} 0 & x \\le -3 \\\\ 1 & x \\ge 3 \\\\ x/6 + 1/2 & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1/6 & -3 < x < 3 \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['0', '1'],
     properties: { monotonic: true, smooth: false, zeroCentred: false, bounded: true },
     accuracy: ONE_ULP, example: {}, call: () => call('hardSigmoid')
   },
@@ -272,7 +274,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'hardSwish', aliases: [], kind: 'elementwise', family: 'piecewise',
     summary: 'x hardSigmoid(x): a cheap swish for mobile networks (MobileNetV3).',
     reference: 'Howard et al. 2019 (MobileNetV3)',
-    params: [], formula: 'x \\cdot \\operatorname{hardSigmoid}(x)', range: ['-0.375', '\\infty'],
+    params: [], formula: 'x \\cdot \\operatorname{hardSigmoid}(x)', derivative: '\\begin{cases} 0 & x < -3 \\\\ x/3 + 1/2 & -3 \\le x \\le 3 \\\\ 1 & x > 3 \\end{cases}', range: ['-0.375', '\\infty'],
     properties: { monotonic: false, smooth: false, zeroCentred: false, bounded: false },
     accuracy: ONE_ULP, example: {}, call: () => call('hardSwish')
   },
@@ -284,7 +286,7 @@ export const catalog: readonly ActivationDef[] = [
       num('min', -1, 'Lower bound (<= max).'),
       num('max', 1, 'Upper bound (>= min).'),
     ],
-    formula: '\\min(\\max(x, \\text{min}), \\text{max})', range: ['\\text{min}', '\\text{max}'],
+    formula: '\\min(\\max(x, \\text{min}), \\text{max})', derivative: '\\begin{cases} 1 & \\min < x < \\max \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['\\text{min}', '\\text{max}'],
     properties: { monotonic: true, smooth: false, zeroCentred: true, bounded: true },
     accuracy: EXACT, example: {}, call: (p) => call('hardTanh', n(p, 'min'), n(p, 'max')),
     constraint: (p) => (n(p, 'min') > n(p, 'max') ? `param 'min' (${n(p, 'min')}) must be <= param 'max' (${n(p, 'max')})` : undefined),
@@ -293,7 +295,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'logSigmoid', aliases: [], kind: 'elementwise', family: 'exp',
     summary: 'ln sigmoid(x) = -softplus(-x), computed without overflow; log-likelihoods of binary outputs.',
     reference: 'torch.nn.functional.logsigmoid',
-    params: [], formula: '\\ln \\sigma(x) = -\\ln\\left(1 + e^{-x}\\right)', range: ['-\\infty', '0'],
+    params: [], formula: '\\ln \\sigma(x) = -\\ln\\left(1 + e^{-x}\\right)', derivative: '1 - \\sigma(x) = \\sigma(-x)', range: ['-\\infty', '0'],
     properties: { monotonic: true, smooth: true, zeroCentred: false, bounded: false },
     accuracy: TWO_ULP, example: {}, call: () => call('logSigmoid')
   },
@@ -301,7 +303,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'tanhshrink', aliases: [], kind: 'elementwise', family: 'tanh',
     summary: 'x - tanh x: zero slope at 0, linear tails; sparse-coding networks.',
     reference: 'torch.nn.functional.tanhshrink',
-    params: [], formula: 'x - \\tanh x', range: ['-\\infty', '\\infty'],
+    params: [], formula: 'x - \\tanh x', derivative: '\\tanh^2 x', range: ['-\\infty', '\\infty'],
     properties: { monotonic: true, smooth: true, zeroCentred: true, bounded: false },
     accuracy: FOUR_ULP_OR_TINY, example: {}, call: () => call('tanhshrink')
   },
@@ -310,7 +312,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'Soft thresholding: shrinks x toward 0 by lambda, zero inside [-lambda, lambda] (the proximal operator of L1).',
     reference: 'Donoho 1995 (soft thresholding); torch.nn.functional.softshrink',
     params: [num('lambda', 0.5, 'Width of the dead zone.', 'a number >= 0', nonNegative)],
-    formula: '\\begin{cases} x - \\lambda & x > \\lambda \\\\ x + \\lambda & x < -\\lambda \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
+    formula: '\\begin{cases} x - \\lambda & x > \\lambda \\\\ x + \\lambda & x < -\\lambda \\\\ 0 & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
     properties: { monotonic: true, smooth: false, zeroCentred: true, bounded: false },
     accuracy: EXACT, example: {}, call: (p) => call('softshrink', n(p, 'lambda'))
   },
@@ -319,7 +321,7 @@ export const catalog: readonly ActivationDef[] = [
     summary: 'Hard thresholding: x where |x| > lambda, else 0.',
     reference: 'torch.nn.functional.hardshrink',
     params: [num('lambda', 0.5, 'Width of the dead zone.', 'a number >= 0', nonNegative)],
-    formula: '\\begin{cases} x & |x| > \\lambda \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
+    formula: '\\begin{cases} x & |x| > \\lambda \\\\ 0 & \\text{otherwise} \\end{cases}', derivative: '\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} \\end{cases}', range: ['-\\infty', '\\infty'],
     properties: { monotonic: false, smooth: false, zeroCentred: true, bounded: false },
     accuracy: EXACT, example: {}, call: (p) => call('hardshrink', n(p, 'lambda'))
   },
@@ -327,7 +329,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'softmax', aliases: [], kind: 'axis', family: 'axis',
     summary: 'Turns a vector of scores into probabilities along an axis; the output of multi-class classifiers and attention.',
     reference: 'Bridle 1990; torch.softmax',
-    params: axisParams, formula: '\\frac{e^{x_i - m}}{\\sum_j e^{x_j - m}},\\ m = \\max_j x_j', range: ['0', '1'],
+    params: axisParams, formula: '\\frac{e^{x_i - m}}{\\sum_j e^{x_j - m}},\\ m = \\max_j x_j', derivative: '\\text{VJP: } y \\odot (dy - \\langle dy, y \\rangle),\\ y = \\operatorname{softmax}(x)', range: ['0', '1'],
     properties: { monotonic: false, smooth: true, zeroCentred: false, bounded: true },
     accuracy: FOUR_ULP_OR_TINY, example: {},
   },
@@ -335,7 +337,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'logSoftmax', aliases: [], kind: 'axis', family: 'axis',
     summary: 'ln softmax, computed stably; pairs with the negative log-likelihood loss.',
     reference: 'torch.log_softmax',
-    params: axisParams, formula: 'x_i - m - \\ln \\sum_j e^{x_j - m}', range: ['-\\infty', '0'],
+    params: axisParams, formula: 'x_i - m - \\ln \\sum_j e^{x_j - m}', derivative: '\\text{VJP: } dy - \\operatorname{softmax}(x) \\textstyle\\sum_j dy_j', range: ['-\\infty', '0'],
     properties: { monotonic: false, smooth: true, zeroCentred: false, bounded: false },
     accuracy: FOUR_ULP_OR_TINY, example: {},
   },
@@ -343,7 +345,7 @@ export const catalog: readonly ActivationDef[] = [
     name: 'softmin', aliases: [], kind: 'axis', family: 'axis',
     summary: 'softmax(-x): probabilities that favour the smallest entries.',
     reference: 'torch.nn.functional.softmin',
-    params: axisParams, formula: '\\frac{e^{-x_i + m}}{\\sum_j e^{-x_j + m}},\\ m = \\min_j x_j', range: ['0', '1'],
+    params: axisParams, formula: '\\frac{e^{-x_i + m}}{\\sum_j e^{-x_j + m}},\\ m = \\min_j x_j', derivative: '\\text{VJP: } -y \\odot (dy - \\langle dy, y \\rangle),\\ y = \\operatorname{softmin}(x)', range: ['0', '1'],
     properties: { monotonic: false, smooth: true, zeroCentred: false, bounded: true },
     accuracy: FOUR_ULP_OR_TINY, example: {},
   },

@@ -19,6 +19,12 @@ export interface KernelSet {
   preluChannels(x: Operand, out: Operand, alpha: FloatArray, inner: number): void;
   /** softmax family over the middle axis of shape [outer, len, inner]; mode 0 softmax, 1 logSoftmax, 2 softmin. */
   axis(x: Operand, out: Operand, outer: number, len: number, inner: number, mode: number): void;
+  /** out[i] = dy[i] * f'(x[i]) with the forward kernel's name and params; dy null means ones. out may be x or dy. */
+  unaryGrad(kernel: string, x: Operand, dy: Operand | null, out: Operand, a: number, b: number): void;
+  /** prelu's gradient with one alpha per channel (as preluChannels); dy null means ones. */
+  preluChannelsGrad(x: Operand, dy: Operand | null, out: Operand, alpha: FloatArray, inner: number): void;
+  /** Vector-Jacobian product of the softmax family (as axis) with dy (null: ones). out may be x or dy. */
+  axisGrad(x: Operand, dy: Operand | null, out: Operand, outer: number, len: number, inner: number, mode: number): void;
   /** A zero-copy array in this backend's memory (WebAssembly backends only). */
   allocate(dtype: 'f32' | 'f64', length: number): WasmArray;
   /** Frees what the backend holds (WebAssembly memory); later calls throw. */

@@ -143,6 +143,48 @@ export class WasmKernels implements KernelSet {
     });
   }
 
+  unaryGrad(kernel: string, x: Operand, dy: Operand | null, out: Operand, a: number, b: number): void {
+    const fn = this.kernel(`${kernel}_grad_${x.BYTES_PER_ELEMENT === 4 ? 'f32' : 'f64'}`);
+    this.streamGrad(x, dy, out, (xp, dyp, yp, len) => fn(xp, dyp, yp, len, a, b));
+  }
+
+  /**
+   * Runs an elementwise gradient kernel `run(x, dy, y, n)` over operands of any
+   * kind. Operands in this memory are read or written in place; typed arrays
+   * go through the scratch, chunk by chunk: x (and dy) copied in, the kernel
+   * writing over x's slot, the slot copied out. dy null stays address 0 (ones).
+   */
+  private streamGrad(x: Operand, dy: Operand | null, out: Operand, run: (xp: number, dyp: number, yp: number, n: number, start: number) => void, chunkElements?: number): void {
+    const n = x.length;
+    const xOwn = this.owns(x), dyOwn = dy !== null && this.owns(dy), outOwn = this.owns(out);
+    if (xOwn && (dy === null || dyOwn) && outOwn) {
+      run((x as WasmArray).ptr, dy === null ? 0 : (dy as WasmArray).ptr, (out as WasmArray).ptr, n, 0);
+      return;
+    }
+    const mem = this.memory;
+    const bpe = x.BYTES_PER_ELEMENT;
+    const chunk = chunkElements ?? mem.chunkElements(bpe, 2);
+    const slot = Math.min(n, chunk) * bpe;
+    const slotBytes = Math.ceil(slot / 64) * 64;
+    const base = mem.reserve(slotBytes * (dy === null || dyOwn ? 1 : 2));
+    const xSlot = base, dySlot = base + slotBytes;
+    forEachChunk(n, chunk, (start, len) => {
+      const at = start * bpe;
+      let xp = xSlot;
+      if (xOwn) xp = (x as WasmArray).ptr + at;
+      else mem.write(xSlot, typed(x).subarray(start, start + len));
+      let dyp = 0;
+      if (dyOwn) dyp = (dy as WasmArray).ptr + at;
+      else if (dy !== null) {
+        mem.write(dySlot, typed(dy).subarray(start, start + len));
+        dyp = dySlot;
+      }
+      const yp = outOwn ? (out as WasmArray).ptr + at : xSlot;
+      run(xp, dyp, yp, len, start);
+      if (!outOwn) mem.read(xSlot, typed(out).subarray(start, start + len));
+    });
+  }
+
   allocate(dtype: 'f32' | 'f64', length: number): WasmArray {
     if (this.released) throw new Error(`wasm-activations: the ${this.name} backend was released`);
     return new WasmArray(this.memory, dtype, length);
@@ -203,6 +245,25 @@ export class WasmKernels implements KernelSet {
     });
   }
 
+  preluChannelsGrad(x: Operand, dy: Operand | null, out: Operand, alpha: FloatArray, inner: number): void {
+    const fn = this.kernel(`prelu_grad_${alpha instanceof Float32Array ? 'f32' : 'f64'}`);
+    const mem = this.memory;
+    const channels = alpha.length;
+    if (alpha.byteLength > mem.maxScratchBytes / 2) {
+      // More channels than the scratch bound allows beside the chunks: the mirror gives the same bits.
+      jsKernels.preluChannelsGrad(x, dy, out, alpha, inner);
+      return;
+    }
+    // alpha gets a block of its own for the call (the scratch may be replaced while streaming).
+    const alphaPtr = mem.allocate(alpha.byteLength);
+    try {
+      mem.write(alphaPtr, alpha);
+      this.streamGrad(x, dy, out, (xp, dyp, yp, len, start) => fn(xp, dyp, yp, len, alphaPtr, channels, inner, start % (channels * inner)));
+    } finally {
+      mem.free(alphaPtr);
+    }
+  }
+
   axis(xo: Operand, outo: Operand, outer: number, len: number, inner: number, mode: number): void {
     const fn = this.kernel(`softmax_${xo.BYTES_PER_ELEMENT === 4 ? 'f32' : 'f64'}`);
     if (this.owns(xo) && this.owns(outo)) {
@@ -254,6 +315,28 @@ export class WasmKernels implements KernelSet {
     }
     // A slice (or three) is longer than the scratch bound: the mirror computes the same bits in place.
     jsKernels.axis(x, out, outer, len, inner, mode);
+  }
+
+  axisGrad(x: Operand, dy: Operand | null, out: Operand, outer: number, len: number, inner: number, mode: number): void {
+    const fn = this.kernel(`softmax_grad_${x.BYTES_PER_ELEMENT === 4 ? 'f32' : 'f64'}`);
+    const block = len * inner;
+    if (block === 0 || outer === 0) return;
+    const mem = this.memory;
+    const bpe = x.BYTES_PER_ELEMENT;
+    if (this.owns(x) && (dy === null || this.owns(dy)) && this.owns(out)) {
+      // Everything lives here: one call in place, whatever the block size (no scratch involved).
+      fn((x as WasmArray).ptr, dy === null ? 0 : (dy as WasmArray).ptr, (out as WasmArray).ptr, outer, len, inner, mode);
+      return;
+    }
+    if (2 * Math.ceil((block * bpe) / 64) * 64 > mem.maxScratchBytes) {
+      // A [len, inner] block and its dy do not fit the scratch bound: the mirror computes the same bits.
+      jsKernels.axisGrad(x, dy, out, outer, len, inner, mode);
+      return;
+    }
+    // Whole blocks per call, as many as fill a cache-sized chunk per stream (at least one), so
+    // every element of a block is in the call that sums over its slice.
+    const perCall = Math.max(1, Math.floor(mem.chunkElements(bpe, 2) / block));
+    this.streamGrad(x, dy, out, (xp, dyp, yp, n) => fn(xp, dyp, yp, n / block, len, inner, mode), perCall * block);
   }
 
   release(): void {

@@ -3,7 +3,8 @@
 // instruction (maxps) where `f32x4.max` needs eight for its NaN and -0 rules,
 // and it keeps a NaN in x because the compare is false. Every `one` below is
 // written as that same compare-select so scalar, SIMD and JS agree on NaN and -0.
-import { mapF32, mapF64 } from './map';
+import { mapF32, mapF64, mapGradF32, mapGradF64 } from './map';
+import { widenLo, widenHi, narrow } from '../core/lanes';
 import { productErrorF64x2, productErrorF64, sumErrorF64x2, sumErrorF64 } from '../core/dd';
 
 @final class Identity32 {
@@ -368,6 +369,246 @@ export function prelu_f64(x: usize, y: usize, n: i32, alpha: usize, channels: i3
     } else {
       for (let k: usize = 0; k < end; k += 8) store<f64>(to + k, op.one(load<f64>(from + k), af, af));
     }
+    i += run;
+    pos = 0;
+    if (++c == channels) c = 0;
+  }
+}
+
+// ------------------------------------------------------------ gradients ----
+// dy * f'(x), f' a constant per piece, so one rounding at most: exact, as SPEC
+// section 6 asks of piecewise-linear functions. Kinks follow PyTorch: the
+// derivative at a kink is that of the flat side (relu'(0) = 0, hardTanh' = 0
+// at both bounds, soft/hardshrink' = 0 at +-lambda) except leakyRelu'(0) =
+// alpha. The product is IEEE (dy = +-Infinity where f' = 0 gives NaN, as
+// dy * 0 does); a NaN x gives NaN though every compare with it is false,
+// which is what `keepNaN` restores.
+@inline function keepNaNF32x4(x: v128, r: v128): v128 { return v128.bitselect(x, r, f32x4.ne(x, x)); }
+@inline function keepNaNF64x2(x: v128, r: v128): v128 { return v128.bitselect(x, r, f64x2.ne(x, x)); }
+@inline function keepNaNF32(x: f32, r: f32): f32 { return x != x ? x : r; }
+@inline function keepNaNF64(x: f64, r: f64): f64 { return x != x ? x : r; }
+// 1.0 where the mask is set, +0 elsewhere.
+@inline function oneWhereF32x4(mask: v128): v128 { return v128.and(mask, f32x4.splat(1)); }
+@inline function oneWhereF64x2(mask: v128): v128 { return v128.and(mask, f64x2.splat(1)); }
+
+@final class IdentityGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF32x4(x, dy); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy); }
+}
+@final class IdentityGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF64x2(x, dy); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy); }
+}
+export function identity_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<IdentityGrad32>(x, dy, y, n, a, b); }
+export function identity_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<IdentityGrad64>(x, dy, y, n, a, b); }
+
+// step' = 0 everywhere (the jump at the threshold has no finite derivative; PyTorch's
+// heaviside has none at all): dy * 0.
+@final class StepGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF32x4(x, f32x4.mul(dy, f32x4.splat(0))); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy * 0); }
+}
+@final class StepGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF64x2(x, f64x2.mul(dy, f64x2.splat(0))); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy * 0); }
+}
+export function step_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<StepGrad32>(x, dy, y, n, a, b); }
+export function step_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<StepGrad64>(x, dy, y, n, a, b); }
+
+// threshold' = 1 where x > threshold (x passes), 0 where the constant value is taken.
+@final class ThresholdGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF32x4(x, f32x4.mul(dy, oneWhereF32x4(f32x4.gt(x, a)))); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy * (x > a ? <f32>1 : <f32>0)); }
+}
+@final class ThresholdGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF64x2(x, f64x2.mul(dy, oneWhereF64x2(f64x2.gt(x, a)))); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy * (x > a ? 1.0 : 0.0)); }
+}
+export function threshold_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<ThresholdGrad32>(x, dy, y, n, a, b); }
+export function threshold_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<ThresholdGrad64>(x, dy, y, n, a, b); }
+
+// relu' = 1 for x > 0, 0 for x <= 0: threshold's gradient at 0.
+@final class ReluGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF32x4(x, f32x4.mul(dy, oneWhereF32x4(f32x4.gt(x, f32x4.splat(0))))); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy * (x > 0 ? <f32>1 : <f32>0)); }
+}
+@final class ReluGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF64x2(x, f64x2.mul(dy, oneWhereF64x2(f64x2.gt(x, f64x2.splat(0))))); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy * (x > 0 ? 1.0 : 0.0)); }
+}
+export function relu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<ReluGrad32>(x, dy, y, n, a, b); }
+export function relu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<ReluGrad64>(x, dy, y, n, a, b); }
+
+// relu6' and hardTanh' = 1 strictly inside (low, high), 0 on and beyond both bounds.
+@final class ClampGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return keepNaNF32x4(x, f32x4.mul(dy, oneWhereF32x4(v128.and(f32x4.gt(x, a), f32x4.lt(x, b)))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy * (x > a && x < b ? <f32>1 : <f32>0)); }
+}
+@final class ClampGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return keepNaNF64x2(x, f64x2.mul(dy, oneWhereF64x2(v128.and(f64x2.gt(x, a), f64x2.lt(x, b)))));
+  }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy * (x > a && x < b ? 1.0 : 0.0)); }
+}
+export function relu6_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<ClampGrad32>(x, dy, y, n, 0, 6); }
+export function relu6_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<ClampGrad64>(x, dy, y, n, 0, 6); }
+export function hardTanh_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<ClampGrad32>(x, dy, y, n, a, b); }
+export function hardTanh_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<ClampGrad64>(x, dy, y, n, a, b); }
+
+// leakyRelu' = 1 for x > 0, alpha for x <= 0 (PyTorch: alpha at 0); prelu runs it per channel.
+@final class LeakyReluGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return keepNaNF32x4(x, f32x4.mul(dy, v128.bitselect(f32x4.splat(1), a, f32x4.gt(x, f32x4.splat(0)))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy * (x > 0 ? <f32>1 : a)); }
+}
+@final class LeakyReluGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return keepNaNF64x2(x, f64x2.mul(dy, v128.bitselect(f64x2.splat(1), a, f64x2.gt(x, f64x2.splat(0)))));
+  }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy * (x > 0 ? 1.0 : a)); }
+}
+export function leakyRelu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<LeakyReluGrad32>(x, dy, y, n, a, b); }
+export function leakyRelu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<LeakyReluGrad64>(x, dy, y, n, a, b); }
+
+// softshrink' = hardshrink' = 1 where |x| > lambda, 0 on [-lambda, lambda].
+@final class ShrinkGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF32x4(x, f32x4.mul(dy, oneWhereF32x4(f32x4.gt(f32x4.abs(x), a)))); }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, dy * (abs(x) > a ? <f32>1 : <f32>0)); }
+}
+@final class ShrinkGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return keepNaNF64x2(x, f64x2.mul(dy, oneWhereF64x2(f64x2.gt(f64x2.abs(x), a)))); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, dy * (abs(x) > a ? 1.0 : 0.0)); }
+}
+export function softshrink_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<ShrinkGrad32>(x, dy, y, n, a, b); }
+export function softshrink_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<ShrinkGrad64>(x, dy, y, n, a, b); }
+export function hardshrink_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<ShrinkGrad32>(x, dy, y, n, a, b); }
+export function hardshrink_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<ShrinkGrad64>(x, dy, y, n, a, b); }
+
+// hardSigmoid' = 1/6 strictly inside (-3, 3), 0 elsewhere (PyTorch). dy / 6 is
+// one rounding of the exact dy/6 (dy * round(1/6) would be two); dy = 1 gives round(1/6).
+@final class HardSigmoidGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const inside = v128.and(f32x4.gt(x, f32x4.splat(-3)), f32x4.lt(x, f32x4.splat(3)));
+    return keepNaNF32x4(x, v128.bitselect(f32x4.div(dy, f32x4.splat(6)), f32x4.mul(dy, f32x4.splat(0)), inside));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return keepNaNF32(x, x > -3 && x < 3 ? dy / 6 : dy * 0); }
+}
+@final class HardSigmoidGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const inside = v128.and(f64x2.gt(x, f64x2.splat(-3)), f64x2.lt(x, f64x2.splat(3)));
+    return keepNaNF64x2(x, v128.bitselect(f64x2.div(dy, f64x2.splat(6)), f64x2.mul(dy, f64x2.splat(0)), inside));
+  }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return keepNaNF64(x, x > -3 && x < 3 ? dy / 6 : dy * 0); }
+}
+export function hardSigmoid_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<HardSigmoidGrad32>(x, dy, y, n, a, b); }
+export function hardSigmoid_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<HardSigmoidGrad64>(x, dy, y, n, a, b); }
+
+// hardSwish' = 0 below -3, (2x + 3)/6 on [-3, 3] (PyTorch's x/3 + 1/2, so -1/2
+// at -3 and 3/2 at 3), 1 above. 2x + 3 is exact where it cancels (x in
+// [-3, -0.75], Sterbenz); elsewhere it and the quotient round once each
+// (<= 1 ULP in f64, and then the product with dy). f32: all of it in f64, one
+// rounding at the end: <= 0.5 + 2^-27 ULP.
+@final class HardSwishGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const two = f64x2.splat(2), three = f64x2.splat(3), six = f64x2.splat(6);
+    const xl = widenLo(x), xh = widenHi(x);
+    const rl = f64x2.mul(widenLo(dy), f64x2.div(f64x2.add(f64x2.mul(two, xl), three), six));
+    const rh = f64x2.mul(widenHi(dy), f64x2.div(f64x2.add(f64x2.mul(two, xh), three), six));
+    const mid = narrow(rl, rh);
+    const below = f32x4.lt(x, f32x4.splat(-3)), above = f32x4.gt(x, f32x4.splat(3));
+    return keepNaNF32x4(x, v128.bitselect(f32x4.mul(dy, f32x4.splat(0)), v128.bitselect(dy, mid, above), below));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 {
+    if (x < -3) return dy * 0;
+    if (x > 3) return dy;
+    const xd = <f64>x;
+    return keepNaNF32(x, <f32>(<f64>dy * ((2 * xd + 3) / 6)));
+  }
+}
+@final class HardSwishGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const mid = f64x2.mul(dy, f64x2.div(f64x2.add(f64x2.mul(f64x2.splat(2), x), f64x2.splat(3)), f64x2.splat(6)));
+    const below = f64x2.lt(x, f64x2.splat(-3)), above = f64x2.gt(x, f64x2.splat(3));
+    return keepNaNF64x2(x, v128.bitselect(f64x2.mul(dy, f64x2.splat(0)), v128.bitselect(dy, mid, above), below));
+  }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 {
+    if (x < -3) return dy * 0;
+    if (x > 3) return dy;
+    return keepNaNF64(x, dy * ((2 * x + 3) / 6));
+  }
+}
+export function hardSwish_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<HardSwishGrad32>(x, dy, y, n, a, b); }
+export function hardSwish_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<HardSwishGrad64>(x, dy, y, n, a, b); }
+
+// softsign' = 1 / (1 + |x|)^2, taken as r * r with r = 1/(1 + |x|) so that it
+// underflows gracefully instead of overflowing (1 + |x|)^2; 0 at +-Infinity.
+// f32: in f64, one rounding at the end (<= 0.5 + 2^-50 ULP before dy).
+// f64: d + e = 1 + |x| exactly (TwoSum; e = 0 once 1 is below d's precision,
+// and for infinite d, where TwoSum gives NaN), r = 1/d corrected by -r^2 e,
+// so r is within 0.5 ULP + tiny of 1/(1 + |x|) and r * r within 1.5 ULP.
+@final class SoftsignGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const one = f64x2.splat(1);
+    const rl = f64x2.div(one, f64x2.add(one, f64x2.abs(widenLo(x))));
+    const rh = f64x2.div(one, f64x2.add(one, f64x2.abs(widenHi(x))));
+    return narrow(f64x2.mul(widenLo(dy), f64x2.mul(rl, rl)), f64x2.mul(widenHi(dy), f64x2.mul(rh, rh)));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 {
+    const r = 1.0 / (1.0 + abs(<f64>x));
+    return <f32>(<f64>dy * (r * r));
+  }
+}
+@final class SoftsignGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const one = f64x2.splat(1);
+    const ax = f64x2.abs(x);
+    const d = f64x2.add(one, ax);
+    const e = v128.and(sumErrorF64x2(one, ax, d), f64x2.lt(ax, f64x2.splat(BIG)));
+    const r0 = f64x2.div(one, d);
+    const r = f64x2.sub(r0, f64x2.mul(f64x2.mul(r0, r0), e));
+    return f64x2.mul(dy, f64x2.mul(r, r));
+  }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 {
+    const ax = abs(x);
+    const d = 1.0 + ax;
+    const e = ax < BIG ? sumErrorF64(1.0, ax, d) : 0.0;
+    const r0 = 1.0 / d;
+    const r = r0 - r0 * r0 * e;
+    return dy * (r * r);
+  }
+}
+export function softsign_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SoftsignGrad32>(x, dy, y, n, a, b); }
+export function softsign_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SoftsignGrad64>(x, dy, y, n, a, b); }
+
+// prelu's gradient with one alpha per channel: leakyRelu's gradient op over
+// runs of one channel, as prelu_f32/prelu_f64 walk them; dy = 0 means ones.
+export function prelu_grad_f32(x: usize, dy: usize, y: usize, n: i32, alpha: usize, channels: i32, inner: i32, offset: i32): void {
+  let c = (offset / inner) % channels;
+  let pos = offset % inner;
+  let i = 0;
+  while (i < n) {
+    const run = min(inner - pos, n - i);
+    const af = load<f32>(alpha + (<usize>c << 2));
+    const at = <usize>i << 2;
+    mapGradF32<LeakyReluGrad32>(x + at, dy == 0 ? 0 : dy + at, y + at, run, af, 0);
+    i += run;
+    pos = 0;
+    if (++c == channels) c = 0;
+  }
+}
+
+export function prelu_grad_f64(x: usize, dy: usize, y: usize, n: i32, alpha: usize, channels: i32, inner: i32, offset: i32): void {
+  let c = (offset / inner) % channels;
+  let pos = offset % inner;
+  let i = 0;
+  while (i < n) {
+    const run = min(inner - pos, n - i);
+    const af = load<f64>(alpha + (<usize>c << 3));
+    const at = <usize>i << 3;
+    mapGradF64<LeakyReluGrad64>(x + at, dy == 0 ? 0 : dy + at, y + at, run, af, 0);
     i += run;
     pos = 0;
     if (++c == channels) c = 0;

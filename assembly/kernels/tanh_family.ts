@@ -7,16 +7,12 @@
 // algorithm, one rounding to f32 at the end.
 import { mapF32, mapF64 } from './map';
 import { expF64x2, expF64, expScaledF32x4, expScaledF32, expScaledF64x2, expScaledF64, expm1F32x4, expm1F32, expm1F64x2, expm1F64 } from '../core/exp';
+import { widenLo, widenHi, narrow } from '../core/lanes';
 import { productErrorF64x2, productErrorF64, sumErrorF64x2, sumErrorF64 } from '../core/dd';
 
 const SIGN_F32 = 0x80000000;
 const SIGN_F64: i64 = 0x8000000000000000;
 
-@inline function widenLo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
-@inline function widenHi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
-@inline function narrow(lo: v128, hi: v128): v128 {
-  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
 // |magnitude| with the sign of x (magnitude may be -0, as -e/(2+e) is for e = +0).
 @inline function copySignF32x4(magnitude: v128, x: v128): v128 { return v128.or(f32x4.abs(magnitude), v128.and(x, i32x4.splat(SIGN_F32))); }
 @inline function copySignF64x2(magnitude: v128, x: v128): v128 { return v128.or(f64x2.abs(magnitude), v128.and(x, i64x2.splat(SIGN_F64))); }

@@ -1,6 +1,6 @@
 // Mirror of assembly/kernels/piecewise.ts.
 import type { FloatArray } from '../types.js';
-import type { JsUnaryKernel } from './map.js';
+import type { GradScalarOp, JsGradKernel, JsUnaryKernel } from './map.js';
 import { productErrorF64, sumErrorF64 } from './core/dd.js';
 
 export const identity: JsUnaryKernel = {
@@ -132,6 +132,62 @@ export function preluChannels(x: FloatArray, y: FloatArray, alpha: FloatArray, c
     const end = Math.min(i + inner - pos, n);
     const a = alpha[c]!;
     for (; i < end; i++) y[i] = op(x[i]!, a);
+    pos = 0;
+    if (++c === channels) c = 0;
+  }
+}
+
+// ------------------------------------------------------------ gradients ----
+// Mirror of the gradient kernels of assembly/kernels/piecewise.ts: dy * f'(x)
+// with f' constant per piece; a NaN x gives NaN (every compare with it is false).
+const keepNaN = (x: number, r: number): number => (x !== x ? x : r);
+
+function gradOf(f32: GradScalarOp, f64: GradScalarOp = f32): JsGradKernel {
+  return { grad: true, f32, f64 };
+}
+
+export const identity_grad = gradOf((x, dy) => keepNaN(x, dy));
+export const step_grad = gradOf((x, dy) => keepNaN(x, dy * 0));
+export const threshold_grad = gradOf((x, dy, a) => keepNaN(x, dy * (x > a ? 1 : 0)));
+export const relu_grad = gradOf((x, dy) => keepNaN(x, dy * (x > 0 ? 1 : 0)));
+const clampGrad: GradScalarOp = (x, dy, a, b) => keepNaN(x, dy * (x > a && x < b ? 1 : 0));
+export const relu6_grad = gradOf((x, dy) => clampGrad(x, dy, 0, 6));
+export const hardTanh_grad = gradOf(clampGrad);
+// dy * alpha of two f32 values is exact in f64, so the store's rounding is f32's.
+const leakyGrad: GradScalarOp = (x, dy, a) => keepNaN(x, dy * (x > 0 ? 1 : a));
+export const leakyRelu_grad = gradOf(leakyGrad);
+const shrinkGrad: GradScalarOp = (x, dy, a) => keepNaN(x, dy * (Math.abs(x) > a ? 1 : 0));
+export const softshrink_grad = gradOf(shrinkGrad);
+export const hardshrink_grad = gradOf(shrinkGrad);
+// f32: dy / 6 rounded once (the store), as f32 division does.
+export const hardSigmoid_grad = gradOf((x, dy) => keepNaN(x, x > -3 && x < 3 ? dy / 6 : dy * 0));
+// f32: in f64, one rounding at the store; f64: the same expression.
+export const hardSwish_grad = gradOf((x, dy) => (x < -3 ? dy * 0 : x > 3 ? dy : keepNaN(x, dy * ((2 * x + 3) / 6))));
+export const softsign_grad = gradOf(
+  (x, dy) => {
+    const r = 1 / (1 + Math.abs(x));
+    return dy * (r * r);
+  },
+  (x, dy) => {
+    const ax = Math.abs(x);
+    const d = 1 + ax;
+    const e = ax < BIG ? sumErrorF64(1, ax, d) : 0;
+    const r0 = 1 / d;
+    const r = r0 - r0 * r0 * e;
+    return dy * (r * r);
+  },
+);
+
+/** prelu's gradient with one alpha per channel, walking runs of one channel as preluChannels does; dy null = ones. */
+export function preluChannelsGrad(x: FloatArray, dy: FloatArray | null, y: FloatArray, alpha: FloatArray, channels: number, inner: number, offset: number): void {
+  const n = x.length;
+  let c = Math.floor(offset / inner) % channels;
+  let pos = offset % inner;
+  let i = 0;
+  while (i < n) {
+    const end = Math.min(i + inner - pos, n);
+    const a = alpha[c]!;
+    for (; i < end; i++) y[i] = leakyGrad(x[i]!, dy === null ? 1 : dy[i]!, a, 0);
     pos = 0;
     if (++c === channels) c = 0;
   }
