@@ -413,7 +413,7 @@ export function evalDD(fid: i32, x: f64, a: f64, b: f64, f32mode: bool): f64 {
     }
     case SOFTSIGN + GRAD: {
       if (inf) return ret(0, 0);
-      if (ax > pow2(500)) {
+      if (ax > pow2(400)) {
         const d = twoSum(ax * pow2(-600), pow2(-600));
         const sq = ddSqr(d, LO);
         SC = -1200;

@@ -18,7 +18,7 @@
 //     error is infinite.
 // A result is within bound k when int <= k, or (for the classes that SPEC 6
 // gives it) when |e| < 2^-20 and |y - e| <= 2^-24 (float64: 2^-53).
-import { LO, twoSum, ddAdd, ddAddD, ddDiv, pow2, scaleBy } from './dd';
+import { LO, twoSum, ddAdd, ddAddD, ddDiv, ddMulD, pow2, scaleBy } from './dd';
 import {
   SC, GRAD, evalDD, evalF, evalFinite32, dd32, IDENTITY, STEP, THRESHOLD, SIGMOID, TANH, RELU, RELU6, LEAKY_RELU, ELU, SELU, CELU, GELU,
   GELU_TANH, SILU, MISH, SOFTPLUS, SOFTSIGN, HARD_SIGMOID, HARD_SWISH, HARD_TANH, LOG_SIGMOID, TANHSHRINK, SOFTSHRINK,
@@ -131,8 +131,8 @@ function ordExact32(h: f64, l: f64): void {
   }
   if (a < 1.1754943508222875e-38) {
     // subnormal float32 range: spacing 2^-149
-    const t = a * 7.136238463529799e44;
-    const lt = r * 7.136238463529799e44;
+    const t = a * pow2(149);
+    const lt = r * pow2(149);
     let k = Math.floor(t);
     let f = (t - k) + lt;
     if (f < 0) {
@@ -362,7 +362,7 @@ const F32_SMALLEST_NORMAL: f64 = 1.1754943508222875e-38;
     const frac = <i64>(reinterpret<u64>(h) & 0x1fffffff) - 0x10000000;
     return abs<i64>(frac) <= 4096;
   }
-  const t = a * 7.136238463529799e44; // in units of 2^-149
+  const t = a * pow2(149); // in units of 2^-149
   return Math.abs(t - Math.floor(t) - 0.5) < 1.52587890625e-5;
 }
 
@@ -388,6 +388,7 @@ function special32(fid: i32, x: f64, y: f32, a: f64, b: f64): void {
 /** The loop of check32 for one function: inlined with a constant fid, so evalFinite32's switch folds away. */
 // @ts-ignore: decorator
 @inline function sweep32(fid: i32, xPtr: usize, start: u32, n: i32, yPtr: usize, a: f64, b: f64): void {
+  let fast = 0; // counted in a local: a global's load-add-store each input would chain the loop through memory
   for (let i = 0; i < n; i++) {
     const xf = xPtr != 0 ? load<f32>(xPtr + (<usize>i << 2)) : reinterpret<f32>(start + <u32>i);
     const y = load<f32>(yPtr + (<usize>i << 2));
@@ -400,12 +401,13 @@ function special32(fid: i32, x: f64, y: f32, a: f64, b: f64): void {
     const l = LO;
     // Fast path: y is the float32 nearest to h, and no nearby midpoint makes that uncertain.
     if (<f64><f32>h == <f64>y && (h != 0 ? !nearMidpoint32(h) : l == 0)) {
-      sCount += 1;
-      sCR += 1;
+      fast++;
       continue;
     }
     slow32(fid, x, y, h, l, a, b);
   }
+  sCount += <f64>fast;
+  sCR += <f64>fast;
 }
 
 /**
@@ -472,6 +474,7 @@ export function check32(fid: i32, xPtr: usize, start: u32, n: i32, yPtr: usize, 
 export function check64(fid: i32, xPtr: usize, n: i32, yPtr: usize, a: f64, b: f64, ulp: f64, allow: i32, stats: usize): void {
   setBound(ulp, allow, 1.1102230246251565e-16);
   loadStats(stats);
+  let fast = 0;
   for (let i = 0; i < n; i++) {
     const x = load<f64>(xPtr + (<usize>i << 3));
     const y = load<f64>(yPtr + (<usize>i << 3));
@@ -479,14 +482,15 @@ export function check64(fid: i32, xPtr: usize, n: i32, yPtr: usize, a: f64, b: f
     const l = LO;
     const sc = SC;
     if (sc == 0 && l == 0 && y == h) {
-      sCount += 1;
-      sCR += 1;
+      fast++;
       continue;
     }
     const yb = reinterpret<u64>(y);
     const yo = <i64>(yb & 0x7fffffffffffffff);
     record(x, y, yb >> 63 ? -yo : yo, h, l, sc, true);
   }
+  sCount += <f64>fast;
+  sCR += <f64>fast;
   storeStats(stats);
 }
 
@@ -584,10 +588,14 @@ function ensureScratch(len: i32): void {
  * arrays RH, RL (dd) and RS (scale): d_i = x_i - max exactly (TwoSum), e^d_i
  * as mantissa and exponent, the sum in dd, softmax = e^d_i / sum,
  * logSoftmax = d_i - log1p(sum of all but one maximum). A row with a NaN or
- * +Infinity, or all -Infinity, is NaN.
+ * +Infinity, or all -Infinity, is NaN. Modes 3 to 5: their gradients, dy omitted.
  */
-function axisRowRef(mode: i32, f32: bool, xPtr: usize, len: i32): void {
+function axisRowRef(mode0: i32, f32: bool, xPtr: usize, len: i32): void {
   ensureScratch(len);
+  // modes 3, 4, 5: the gradients with dy omitted (all ones). softmax and softmin:
+  // y (1 - sum y) = 0 exactly; logSoftmax: 1 - len softmax_i.
+  const grad = mode0 >= 3;
+  const mode = mode0 % 3;
   const sz: usize = f32 ? 2 : 3;
   let m: f64 = -Infinity;
   let arg = -1;
@@ -653,7 +661,7 @@ function axisRowRef(mode: i32, f32: bool, xPtr: usize, len: i32): void {
     const rl = scaleBy(sl, kmax);
     Sh = ddAddD(rh, rl, 1);
     Sl = LO;
-    if (mode == 1) {
+    if (mode == 1 && !grad) {
       lnh = log1pPublic(rh, rl);
       lnl = LO;
     }
@@ -661,7 +669,21 @@ function axisRowRef(mode: i32, f32: bool, xPtr: usize, len: i32): void {
   for (let i = 0; i < len; i++) {
     let h: f64 = 0, l: f64 = 0;
     let sc: i32 = 0;
-    if (mode == 1) {
+    if (grad) {
+      if (mode == 1) {
+        // 1 - len * e_i / sum
+        h = 1;
+        const eh = load<f64>(EH + (<usize>i << 3));
+        const ek = load<i32>(EX + (<usize>i << 2));
+        if (eh != 0 && ek > -1100) {
+          const q = ddDiv(eh, load<f64>(EL + (<usize>i << 3)), Sh, Sl);
+          const ql = scaleBy(LO, ek);
+          const p = ddMulD(scaleBy(q, ek), ql, <f64>len);
+          h = ddAdd(1, 0, -p, -LO);
+          l = LO;
+        }
+      }
+    } else if (mode == 1) {
       const dh = load<f64>(DH + (<usize>i << 3));
       if (dh == -Infinity) h = -Infinity;
       else if (tinyRest && i == arg) {

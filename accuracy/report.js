@@ -123,8 +123,11 @@ export function renderMarkdown(r) {
     table(fwd32, 'f32'),
     '',
   ];
+  const missing = r.missingGrads.length > 0
+    ? `Not measured: the gradients of ${r.missingGrads.join(', ')} (no gradient kernel in the build measured).`
+    : '';
   if (grad32.length > 0) lines.push('### Gradients (float32, all 2^32 inputs)', '', table(grad32, 'f32'), '');
-  else lines.push('Gradients: not measured (the library had no `fn.grad` when this table was made).', '');
+  if (missing) lines.push(missing, '');
   lines.push(`## float64: ${r.f64.samples.toLocaleString('en-US')} samples per function`, '', table(fwd64, 'f64'), '');
   if (grad64.length > 0) lines.push('### Gradients (float64)', '', table(grad64, 'f64'), '');
   lines.push(

@@ -54,7 +54,7 @@ export function boundOf(def, grad) {
  * ulp, allow, refName }. opts are the call's params (the catalog's example,
  * i.e. the defaults plus required params); a and b the numeric ones, in the
  * catalog's order, rounded to the dtype as the library rounds them.
- * withGrad(name) says whether the library has fn.grad.
+ * withGrad(name, dtype) says whether the library computes fn.grad for that dtype.
  */
 export function elementwiseTasks(catalog, dtype, withGrad) {
   const round = (v) => (dtype === 'f32' ? Math.fround(v) : v);
@@ -71,7 +71,7 @@ export function elementwiseTasks(catalog, dtype, withGrad) {
         nums.push(round(v));
       }
       for (const grad of [false, true]) {
-        if (grad && !withGrad(def.name)) continue;
+        if (grad && !withGrad(def.name, dtype)) continue;
         const label = (refName === 'geluTanh' ? "gelu (approximate: 'tanh')" : def.name) + (grad ? ' grad' : '');
         tasks.push({
           key: `${refName}${grad ? "'" : ''}`,
@@ -90,10 +90,19 @@ export function elementwiseTasks(catalog, dtype, withGrad) {
   return tasks;
 }
 
+/** Modes of the reference's axis functions; a gradient (dy omitted: all ones) is mode + 3. */
 export const AXIS_MODES = { softmax: 0, logSoftmax: 1, softmin: 2 };
 
-export function axisTasks(catalog) {
-  return catalog.filter((d) => d.kind === 'axis').map((d) => ({
-    key: d.name, label: d.name, name: d.name, mode: AXIS_MODES[d.name], ulp: d.accuracy.ulp, allow: d.accuracy.absoluteBelowTiny,
-  }));
+export function axisTasks(catalog, withGrad) {
+  const tasks = [];
+  for (const d of catalog.filter((d) => d.kind === 'axis')) {
+    for (const grad of [false, true]) {
+      if (grad && !withGrad(d.name)) continue;
+      tasks.push({
+        key: `${d.name}${grad ? "'" : ''}`, label: `${d.name}${grad ? ' grad' : ''}`, name: d.name, grad,
+        mode: AXIS_MODES[d.name] + (grad ? 3 : 0), ...boundOf(d, grad),
+      });
+    }
+  }
+  return tasks;
 }

@@ -78,6 +78,7 @@ const busyMs = Object.fromEntries(PHASES.map((p) => [p, 0]));
 const GUESS = { f32: 3000, f64: 15000, 'axis-f32': 10000, 'axis-f64': 10000 };
 const merged = Object.fromEntries(PHASES.map((p) => [p, new Map()]));
 let taskLists = null;
+let missingGrads = null;
 
 const t0 = Date.now();
 const fmt = (ms) => {
@@ -127,6 +128,7 @@ await new Promise((resolve, reject) => {
     w.on('message', (m) => {
       if (m.type === 'ready') {
         taskLists ??= { f32: m.tasks32, f64: m.tasks64, 'axis-f32': m.tasksAxis, 'axis-f64': m.tasksAxis };
+        missingGrads ??= m.missingGrads;
         next(w);
         return;
       }
@@ -180,6 +182,7 @@ const results = {
   wallSeconds,
   version: pkg.version,
   commit,
+  missingGrads: missingGrads ?? [],
   f32: section('f32', done.f32 * F32_UNIT),
   f64: section('f64', done.f64 * F64_UNIT),
   axisF32: section('axis-f32', axisEntries(done['axis-f32'])),

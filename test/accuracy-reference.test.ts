@@ -269,11 +269,11 @@ describe('accuracy reference module: evalF against evalDD on float32 inputs', ()
 });
 
 describe('accuracy reference module: softmax family', () => {
-  it('rows in float32 and float64 match decimal.js to 1e-6 ULP', () => {
+  it('rows in float32 and float64 match decimal.js to 1e-6 ULP, and the gradients with dy omitted', () => {
     const r = rng(99);
     const bad: string[] = [];
     for (const dtype of ['f32', 'f64'] as const) {
-      for (const [mode, name] of [[0, 'softmax'], [1, 'logSoftmax'], [2, 'softmin']] as const) {
+      for (const [mode, name] of [[0, 'softmax'], [1, 'logSoftmax'], [2, 'softmin'], [3, "softmax'"], [4, "logSoftmax'"], [5, "softmin'"]] as const) {
         for (let k = 0; k < 12; k++) {
           const len = [1, 2, 3, 7, 16, 100][k % 6]!;
           const spread = [1e-3, 1, 30, 1e3][k % 4]!;
@@ -284,7 +284,10 @@ describe('accuracy reference module: softmax family', () => {
           (dtype === 'f32' ? R.f32(px, len) : R.f64(px, len)).set(x);
           R.exports.axisRow(mode, dtype === 'f32' ? 1 : 0, px, len, po);
           const out = R.f64(po, len * 3);
-          const want = axisDec(x, name);
+          // gradients with dy omitted: softmax, softmin 0; logSoftmax 1 - len softmax_i
+          const want = name === "logSoftmax'" ? axisDec(x, 'softmax').map((v) => (v.isNaN() ? v : ONE.minus(v.times(len))))
+            : name.endsWith("'") ? axisDec(x, name === "softmin'" ? 'softmin' : 'softmax').map((v) => (v.isNaN() ? v : ZERO))
+              : axisDec(x, name as 'softmax');
           for (let i = 0; i < len; i++) {
             const err = refError(dtype, out[3 * i]!, out[3 * i + 1]!, out[3 * i + 2]!, want[i]!);
             if (!(err < 1e-6)) bad.push(`${dtype} ${name} row ${k} entry ${i}: ${err}`);
@@ -383,7 +386,13 @@ describe('accuracy measurement', () => {
   });
 
   it('counts float steps across binades, subnormals, overflow, NaN and the absolute allowance', () => {
-    const cases: Array<{ name: string; x: number; y: number; int: number; grad?: boolean; allow?: boolean; ulp?: number }> = [
+    const cases: Array<{ name: string; x: number; y: number; int: number; grad?: boolean; allow?: boolean; ulp?: number; a?: number }> = [
+      // 0.25 * -6 * 2^-149 = -1.5 * 2^-149: a tie in the subnormals, to even
+      { name: 'leakyRelu', a: 0.25, x: -6 * 2 ** -149, y: -2 * 2 ** -149, int: 0 },
+      { name: 'leakyRelu', a: 0.25, x: -6 * 2 ** -149, y: -1 * 2 ** -149, int: 1 },
+      { name: 'leakyRelu', a: 0.25, x: -10 * 2 ** -149, y: -2 * 2 ** -149, int: 0 }, // -2.5 -> -2
+      { name: 'softshrink', a: 0.5, x: 2 ** 23 + 1, y: 2 ** 23, int: 0 }, // x - 0.5 = 2^23 + 0.5: a tie, to even
+      { name: 'softshrink', a: 0.5, x: 2 ** 23 + 1, y: 2 ** 23 + 1, int: 1 },
       { name: 'identity', x: 1, y: fromBits(f32bits(1) - 3), int: 3 }, // three steps down from 1 (spacing halves below 1)
       { name: 'identity', x: 2 ** -149, y: 4 * 2 ** -149, int: 3 }, // subnormals
       { name: 'identity', x: 2 ** -126, y: 2 ** -126 - 2 * 2 ** -149, int: 2 }, // across the subnormal boundary
@@ -399,7 +408,7 @@ describe('accuracy measurement', () => {
       const px = R.block(4), py = R.block(4), ps = stats();
       R.f32(px, 1)[0] = c.x;
       R.f32(py, 1)[0] = c.y;
-      R.exports.check32(fid, px, 0, 1, py, 0, 0, c.ulp ?? 0, c.allow ? 1 : 0, ps);
+      R.exports.check32(fid, px, 0, 1, py, c.a ?? 0, 0, c.ulp ?? 0, c.allow ? 1 : 0, ps);
       const s = R.f64(ps, STATS_LEN);
       expect(c.int === 0 ? s[S.cr] : s[S.maxInt], `${c.name}(${c.x}) = ${c.y}`).toBe(c.int === 0 ? 1 : c.int);
     }
