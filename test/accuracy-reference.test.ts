@@ -2,7 +2,7 @@
 // against decimal.js (test/reference.ts and the derivatives below), and the
 // sweep's measurement checked on planted errors. Fast: a few thousand
 // decimal evaluations per function.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Decimal from 'decimal.js';
 import { loadReference } from '../accuracy/build.js';
 import { elementwiseTasks, emptyStats, S, STATS_LEN } from '../accuracy/tasks.js';
@@ -15,6 +15,10 @@ let R: Ref;
 beforeAll(async () => {
   R = await loadReference();
 }, 120_000);
+// These tests are synchronous and CPU-bound; between them vitest only awaits microtasks, so a file's
+// worth of them can hold the event loop for over a minute on a busy machine, and vitest's worker RPC
+// ("Timeout calling onTaskUpdate") gives up. A macrotask turn before each test lets it through.
+beforeEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
 // ------------------------------------------------------- decimal values --
 
