@@ -4,6 +4,13 @@
 // and the chart bench/results.svg (at 1,048,576 elements, when measured).
 //
 //   node bench/run.js [--only sigmoid,relu] [--sizes 1024,65536,1048576,16777216] [--time 150] [--rounds 3]
+//                     [--tfjs-plugin | --no-tfjs-plugin]
+//
+// After the main table it runs bench/tfjs-plugin.js (in a child process, so that its kernel
+// registrations never touch the peers' TensorFlow.js): the TensorFlow.js plug-in's rows, each
+// activation op of the tfjs cpu backend at 1,048,576 elements with and without it, and a model's
+// predict(), written to bench/TFJS-PLUGIN.md. --only passes on the ops it names (and skips the
+// model rows); --tfjs-plugin runs that section alone; --no-tfjs-plugin skips it.
 //
 // Per function and size, the contenders are
 //   simd out / simd fresh   wasm-simd backend, with `out` given / returning a new array
@@ -32,6 +39,7 @@ import { loadPeers, peerTasks, releasePeers, PEER_CONTENDERS } from './peers.js'
 import { reference, maxUlp } from './reference.js';
 import { chartSvg } from './chart.js';
 import process from 'node:process';
+import { spawnSync } from 'node:child_process';
 
 const root = new URL('../', import.meta.url);
 const { catalog, loadBackend } = await import(new URL('dist/index.js', root).href);
@@ -39,8 +47,8 @@ const { catalog, loadBackend } = await import(new URL('dist/index.js', root).hre
 // ---------------------------------------------------------------- options
 
 function parseArgs(argv) {
-  const opts = { only: null, sizes: [1024, 65536, 1 << 20, 1 << 24], time: 150, rounds: 3 };
-  const usage = 'usage: node bench/run.js [--only f1,f2] [--sizes n1,n2] [--time ms-per-task] [--rounds k]';
+  const opts = { only: null, sizes: [1024, 65536, 1 << 20, 1 << 24], time: 150, rounds: 3, tfjsPlugin: 'after' };
+  const usage = 'usage: node bench/run.js [--only f1,f2] [--sizes n1,n2] [--time ms-per-task] [--rounds k] [--tfjs-plugin | --no-tfjs-plugin]';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [key, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -59,6 +67,8 @@ function parseArgs(argv) {
       case '--sizes': opts.sizes = value().split(',').map((s) => positiveInt(s.trim(), '--sizes')); break;
       case '--time': opts.time = positiveInt(value(), '--time'); break;
       case '--rounds': opts.rounds = positiveInt(value(), '--rounds'); break;
+      case '--tfjs-plugin': opts.tfjsPlugin = 'only'; break;
+      case '--no-tfjs-plugin': opts.tfjsPlugin = 'skip'; break;
       case '-h': case '--help': console.log(usage); process.exit(0); break;
       default: throw new Error(`unknown argument ${JSON.stringify(arg)}\n${usage}`);
     }
@@ -83,6 +93,26 @@ if (opts.only) {
   }
   defs = catalog.filter((d) => opts.only.includes(d.name) || d.aliases.some((a) => opts.only.includes(a)));
 }
+
+// ---------------------------------------------------------------- the TensorFlow.js plug-in section
+
+/** Runs bench/tfjs-plugin.js in a child process with the matching options; false when it failed. */
+function runTfjsPlugin() {
+  const TFJS_OPS = ['relu', 'relu6', 'leakyRelu', 'prelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus', 'softmax', 'step'];
+  const args = [fileURLToPath(new URL('bench/tfjs-plugin.js', root)), '--time', String(opts.time), '--rounds', String(opts.rounds)];
+  if (opts.only) {
+    const ops = TFJS_OPS.filter((o) => opts.only.includes(o));
+    if (ops.length === 0) {
+      console.error('note: --only names no activation op of the tfjs cpu backend; the TensorFlow.js plug-in section is skipped');
+      return true;
+    }
+    args.push('--only', ops.join(','));
+  }
+  const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  return child.status === 0;
+}
+
+if (opts.tfjsPlugin === 'only') process.exit(runTfjsPlugin() ? 0 : 1);
 
 // ---------------------------------------------------------------- inputs and params
 
@@ -446,6 +476,7 @@ if (chartN) {
 }
 for (const b of Object.values(backends)) b?.release();
 await releasePeers();
+if (opts.tfjsPlugin === 'after' && !runTfjsPlugin()) process.exitCode = 1;
 
 async function tinybenchVersion() {
   try {

@@ -59,6 +59,8 @@ describe('prelu per channel', () => {
   const cases: Array<[number[], number | undefined]> = [
     [[10], undefined], [[10], 0], [[2, 3], undefined], [[2, 3], 1], [[2, 3], 0], [[2, 3], -1],
     [[2, 3, 4], undefined], [[2, 3, 4], 2], [[2, 3, 4], 0], [[2, 3, 4, 5], 1], [[2, 3, 4, 5], 3], [[1, 5, 1, 1], 1],
+    // channels last (inner = 1) with whole vectors of alphas per row, and across chunks (20,100 elements)
+    [[37, 64], 1], [[300, 67], -1], [[2, 1000], 1],
   ];
   for (const dtype of DTYPES as DType[]) {
     for (const [shape, axis] of cases) {

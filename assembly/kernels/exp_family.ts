@@ -7,7 +7,7 @@
 // the exp core's (<= 1 ulp, damped by the formula) and one final rounding.
 // Products of two f32 values are exact in f64, which the widened steps use.
 // f64 kernels stay in f64x2 and compensate the rounding of 1 + e^x.
-import { mapF32, mapF64 } from './map';
+import { mapF32, mapF64, mapGradF32, mapGradF64 } from './map';
 import { expF32x4, expF32, expScaledF32x4, expScaledF32, expm1F32x4, expm1F32, log1pF32x4, log1pF32, expF64x2, expF64, expScaledF64x2, expScaledF64, expm1F64x2, expm1F64, log1pF64x2, log1pF64 } from '../core/exp';
 import { productErrorF64x2, productErrorF64 } from '../core/dd';
 
@@ -364,3 +364,284 @@ export function selu_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { map
 
 export function celu_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF32<Celu32>(x, y, n, a, b); }
 export function celu_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF64<Celu64>(x, y, n, a, b); }
+
+// ------------------------------------------------------------ gradients ----
+// dy * f'(x). Every f32 gradient widens x to f64 and runs the f64 algorithm
+// below, rounding once at the end: its f64 error (a few f64 ULPs) is ~2^-28 of
+// an f32 ULP, so f32 gradients are within 0.5 + 2^-27 ULP. The f64 ones keep
+// each step near its exact value (errors measured by test/grad.exp.test.ts).
+// Results that can be f64 subnormals come from e^-|x| scaled by 2^128 and are
+// unscaled last, in one rounding. x is clamped where a factor x would meet a
+// zero (x = +-Infinity), so the limits come out instead of inf * 0.
+
+// sigma'(x) = e / (1 + e)^2 with e = e^-|x| (an even function). s = 1 + e
+// rounds; d = e - (s - 1) is that rounding exactly (Fast2Sum), and
+// (1 + e)^2 = s^2 (1 + d/s)^2, so sigma' = (e / s) / s * (1 - 2 d / s).
+// Returned scaled by 2^128 (multiply by UNSCALE_F64).
+@inline function sigmoidPrimeScaledF64x2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const es = expScaledF64x2(negAbsF64x2(x), 128);
+  const e = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
+  const s = f64x2.add(one, e);
+  const d = f64x2.sub(e, f64x2.sub(s, one));
+  const q = f64x2.div(f64x2.div(es, s), s);
+  return f64x2.sub(q, f64x2.div(f64x2.mul(f64x2.mul(q, f64x2.splat(2.0)), d), s));
+}
+@inline function sigmoidPrimeScaledF64(x: f64): f64 {
+  const es = expScaledF64(-abs(x), 128);
+  const e = es * UNSCALE_F64;
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const q = (es / s) / s;
+  return q - ((q * 2.0) * d) / s;
+}
+
+@inline function sigmoidGradF64x2(x: v128, dy: v128): v128 {
+  return f64x2.mul(dy, f64x2.mul(sigmoidPrimeScaledF64x2(x), f64x2.splat(UNSCALE_F64)));
+}
+@inline function sigmoidGradF64(x: f64, dy: f64): f64 { return dy * (sigmoidPrimeScaledF64(x) * UNSCALE_F64); }
+
+@final class SigmoidGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(sigmoidGradF64x2(widenLo(x), widenLo(dy)), sigmoidGradF64x2(widenHi(x), widenHi(dy)));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>sigmoidGradF64(<f64>x, <f64>dy); }
+}
+@final class SigmoidGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return sigmoidGradF64x2(x, dy); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return sigmoidGradF64(x, dy); }
+}
+export function sigmoid_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SigmoidGrad32>(x, dy, y, n, a, b); }
+export function sigmoid_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SigmoidGrad64>(x, dy, y, n, a, b); }
+
+// logSigmoid'(x) = 1 - sigma(x) = sigma(-x): the forward sigmoid at -x.
+@inline function logSigmoidGradF64x2(x: v128, dy: v128): v128 {
+  const nx = f64x2.neg(x);
+  return f64x2.mul(dy, f64x2.mul(sigmoidScaledF64x2(nx), unscaleF64x2(nx)));
+}
+@inline function logSigmoidGradF64(x: f64, dy: f64): f64 { return dy * (sigmoidScaledF64(-x) * unscaleF64(-x)); }
+
+@final class LogSigmoidGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(logSigmoidGradF64x2(widenLo(x), widenLo(dy)), logSigmoidGradF64x2(widenHi(x), widenHi(dy)));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>logSigmoidGradF64(<f64>x, <f64>dy); }
+}
+@final class LogSigmoidGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return logSigmoidGradF64x2(x, dy); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return logSigmoidGradF64(x, dy); }
+}
+export function logSigmoid_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<LogSigmoidGrad32>(x, dy, y, n, a, b); }
+export function logSigmoid_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<LogSigmoidGrad64>(x, dy, y, n, a, b); }
+
+// silu'(x) = sigma(x) (1 + x (1 - sigma(x))).
+//   x >= 0: sigma + x sigma', two positive terms (sigma = 1/s corrected as in
+//           the forward, sigma' as above), x clamped at 1e4 (sigma' = 0 there).
+//   x < 0:  with e = e^x, = e (1 + x + e) / (1 + e)^2 = sigma'(x) (1 + x + e);
+//           1 + x is exact on [-2, -0.5] (Sterbenz), where the factor crosses 0
+//           (x = -1.2785): only e's own error is left there. x clamped at -1e4.
+// Near its zero x0 = -1.27846454276107379510935873902298 (the root of
+// 1 + x + e^x), silu' cancels in every form: there it is taken as h P(h) with
+// h = (x - X0_HI) - X0_LO (x - X0_HI exact by Sterbenz, so h keeps its
+// relative precision however close x is to x0) and P the Taylor polynomial of
+// silu'(x0 + h) / h, degree 17, coefficients from decimal.js at 80 digits
+// (power-series arithmetic on e^(x0 + h); truncation < 3e-20 relative for
+// |h| < 0.3). Elsewhere on x < 0 the form above is within ~3 ULP.
+const SILU_X0_HI: f64 = -1.2784645427610737;
+const SILU_X0_LO: f64 = -1.0946994183093437e-16;
+const SILU_ROOT_REACH: f64 = 0.3;
+const SILU_P: StaticArray<f64> = [
+  0.2178117057198001, 0.1466487969969469, 0.018874814223782312, -0.015222655223188032,
+  -0.006606589138356696, 0.000126627410081122, 0.0007985218818397998, 0.00018570724361186496,
+  -4.090534237428612e-05, -2.9733542213263917e-05, -2.942631888842464e-06, 2.346029682463866e-06,
+  8.599695028268575e-07, -3.051244750055421e-08, -9.266646309267441e-08, -1.8877622907727957e-08,
+  4.619379769031606e-09, 2.9177603026903803e-09,
+];
+@inline function siluNearRootF64x2(x: v128): v128 {
+  const h = f64x2.sub(f64x2.sub(x, f64x2.splat(SILU_X0_HI)), f64x2.splat(SILU_X0_LO));
+  let p = f64x2.splat(unchecked(SILU_P[17]));
+  for (let j = 16; j >= 0; j--) p = f64x2.add(f64x2.mul(p, h), f64x2.splat(unchecked(SILU_P[j])));
+  return f64x2.mul(h, p);
+}
+@inline function siluNearRootF64(x: f64): f64 {
+  const h = (x - SILU_X0_HI) - SILU_X0_LO;
+  let p = unchecked(SILU_P[17]);
+  for (let j = 16; j >= 0; j--) p = p * h + unchecked(SILU_P[j]);
+  return h * p;
+}
+
+@inline function siluGradF64x2(x: v128, dy: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const gs = sigmoidPrimeScaledF64x2(x);
+  const es = expScaledF64x2(negAbsF64x2(x), 128);
+  const e = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
+  const s = f64x2.add(one, e);
+  const d = f64x2.sub(e, f64x2.sub(s, one));
+  const q = f64x2.div(one, s);
+  const sig = f64x2.sub(q, f64x2.div(f64x2.mul(q, d), s));
+  const pos = f64x2.add(sig, f64x2.mul(f64x2.pmin(x, f64x2.splat(1.0e4)), f64x2.mul(gs, f64x2.splat(UNSCALE_F64))));
+  const factor = f64x2.add(f64x2.add(one, f64x2.pmax(x, f64x2.splat(-1.0e4))), e);
+  const far = f64x2.mul(f64x2.mul(gs, factor), f64x2.splat(UNSCALE_F64));
+  const nearRoot = f64x2.lt(f64x2.abs(f64x2.sub(x, f64x2.splat(SILU_X0_HI))), f64x2.splat(SILU_ROOT_REACH));
+  const neg = v128.bitselect(siluNearRootF64x2(x), far, nearRoot);
+  return f64x2.mul(dy, v128.bitselect(neg, pos, f64x2.lt(x, f64x2.splat(0))));
+}
+@inline function siluGradF64(x: f64, dy: f64): f64 {
+  const gs = sigmoidPrimeScaledF64(x);
+  const es = expScaledF64(-abs(x), 128);
+  const e = es * UNSCALE_F64;
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const q = 1.0 / s;
+  const sig = q - (q * d) / s;
+  const xh = x > 1.0e4 ? 1.0e4 : x;
+  const pos = sig + xh * (gs * UNSCALE_F64);
+  const xl = x < -1.0e4 ? -1.0e4 : x;
+  const far = (gs * ((1.0 + xl) + e)) * UNSCALE_F64;
+  const neg = abs(x - SILU_X0_HI) < SILU_ROOT_REACH ? siluNearRootF64(x) : far;
+  return dy * (x < 0 ? neg : pos);
+}
+
+@final class SiluGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(siluGradF64x2(widenLo(x), widenLo(dy)), siluGradF64x2(widenHi(x), widenHi(dy)));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>siluGradF64(<f64>x, <f64>dy); }
+}
+@final class SiluGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return siluGradF64x2(x, dy); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return siluGradF64(x, dy); }
+}
+export function silu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SiluGrad32>(x, dy, y, n, a, b); }
+export function silu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SiluGrad64>(x, dy, y, n, a, b); }
+
+// softplus'(x) = sigma(beta x), and exactly 1 where the forward returns x
+// (the rounded beta*x above threshold, compared in the array's precision as
+// the forward does). beta*x = y + yl exactly (f32: the f64 product of two f32
+// values is exact, yl = 0; f64: Dekker's product), and
+// sigma(y + yl) = sigma(y) (1 + (1 - sigma(y)) yl) to first order: without
+// it, y's rounding would cost |y| 2^-53 relative (hundreds of ULPs at y = -700).
+@inline function softplusGradF64x2(y: v128, yl: v128, dy: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const sig = f64x2.mul(sigmoidScaledF64x2(y), unscaleF64x2(y));
+  const corr = f64x2.mul(f64x2.sub(one, sig), yl);
+  return f64x2.mul(dy, f64x2.add(sig, f64x2.mul(sig, corr)));
+}
+@inline function softplusGradF64(y: f64, yl: f64, dy: f64): f64 {
+  const sig = sigmoidScaledF64(y) * unscaleF64(y);
+  return dy * (sig + sig * ((1.0 - sig) * yl));
+}
+
+@final class SoftplusGrad32 {
+  @inline vec(x: v128, dy: v128, beta: v128, threshold: v128): v128 {
+    const zero = f64x2.splat(0.0);
+    const bw = widenLo(beta);
+    const lo = softplusGradF64x2(f64x2.mul(widenLo(x), bw), zero, widenLo(dy));
+    const hi = softplusGradF64x2(f64x2.mul(widenHi(x), bw), zero, widenHi(dy));
+    return v128.bitselect(dy, narrow(lo, hi), f32x4.gt(f32x4.mul(x, beta), threshold));
+  }
+  @inline one(x: f32, dy: f32, beta: f32, threshold: f32): f32 {
+    if (x * beta > threshold) return dy;
+    return <f32>softplusGradF64(<f64>x * <f64>beta, 0.0, <f64>dy);
+  }
+}
+@final class SoftplusGrad64 {
+  @inline vec(x: v128, dy: v128, beta: v128, threshold: v128): v128 {
+    const y = f64x2.mul(x, beta);
+    const g = softplusGradF64x2(y, productErrorF64x2(x, beta, y), dy);
+    return v128.bitselect(dy, g, f64x2.gt(y, threshold));
+  }
+  @inline one(x: f64, dy: f64, beta: f64, threshold: f64): f64 {
+    const y = x * beta;
+    if (y > threshold) return dy;
+    return softplusGradF64(y, productErrorF64(x, beta, y), dy);
+  }
+}
+export function softplus_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SoftplusGrad32>(x, dy, y, n, a, b); }
+export function softplus_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SoftplusGrad64>(x, dy, y, n, a, b); }
+
+// elu'(x) = 1 for x > 0, alpha e^x for x <= 0 (PyTorch: alpha at 0); selu'
+// = scale times elu' with selu's alpha (scale*alpha one f64 constant). e^x
+// for x <= 0 comes scaled by 2^128, the product with the constant rounds,
+// then the unscaling (one more rounding only for subnormal results).
+@inline function expNegScaledGradF64x2(x: v128, c: v128, pos: v128, dy: v128): v128 {
+  const es = expScaledF64x2(f64x2.pmin(x, f64x2.splat(0.0)), 128);
+  const neg = f64x2.mul(f64x2.mul(c, es), f64x2.splat(UNSCALE_F64));
+  return f64x2.mul(dy, v128.bitselect(pos, neg, f64x2.gt(x, f64x2.splat(0.0))));
+}
+@inline function expNegScaledGradF64(x: f64, c: f64, pos: f64, dy: f64): f64 {
+  if (x > 0) return dy * pos;
+  return dy * ((c * expScaledF64(x, 128)) * UNSCALE_F64);
+}
+
+@final class EluGrad32 {
+  @inline vec(x: v128, dy: v128, alpha: v128, b: v128): v128 {
+    const aw = widenLo(alpha), one = f64x2.splat(1.0);
+    return narrow(expNegScaledGradF64x2(widenLo(x), aw, one, widenLo(dy)), expNegScaledGradF64x2(widenHi(x), aw, one, widenHi(dy)));
+  }
+  @inline one(x: f32, dy: f32, alpha: f32, b: f32): f32 { return <f32>expNegScaledGradF64(<f64>x, <f64>alpha, 1.0, <f64>dy); }
+}
+@final class EluGrad64 {
+  @inline vec(x: v128, dy: v128, alpha: v128, b: v128): v128 { return expNegScaledGradF64x2(x, alpha, f64x2.splat(1.0), dy); }
+  @inline one(x: f64, dy: f64, alpha: f64, b: f64): f64 { return expNegScaledGradF64(x, alpha, 1.0, dy); }
+}
+@final class SeluGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    const sa = f64x2.splat(SELU_SCALE_ALPHA), s = f64x2.splat(SELU_SCALE);
+    return narrow(expNegScaledGradF64x2(widenLo(x), sa, s, widenLo(dy)), expNegScaledGradF64x2(widenHi(x), sa, s, widenHi(dy)));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>expNegScaledGradF64(<f64>x, SELU_SCALE_ALPHA, SELU_SCALE, <f64>dy); }
+}
+@final class SeluGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return expNegScaledGradF64x2(x, f64x2.splat(SELU_SCALE_ALPHA), f64x2.splat(SELU_SCALE), dy);
+  }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return expNegScaledGradF64(x, SELU_SCALE_ALPHA, SELU_SCALE, dy); }
+}
+export function elu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<EluGrad32>(x, dy, y, n, a, b); }
+export function elu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<EluGrad64>(x, dy, y, n, a, b); }
+export function selu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<SeluGrad32>(x, dy, y, n, a, b); }
+export function selu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<SeluGrad64>(x, dy, y, n, a, b); }
+
+// celu'(x) = 1 for x > 0, e^(x/alpha) for x <= 0. t = x/alpha rounds; tl is
+// the rest, exactly (Dekker's product t*alpha, as the forward), and
+// e^(t + tl) = e^t (1 + tl). f32: t in f64 (|t| 2^-53 relative is far below
+// an f32 ULP for every t where e^t is neither 0 nor overflowing in f32).
+@inline function celuGradF64x2(x: v128, alpha: v128, dy: v128, exactQuotient: bool): v128 {
+  const t = f64x2.div(f64x2.pmin(x, f64x2.splat(0.0)), alpha);
+  let es = expScaledF64x2(t, 128);
+  if (exactQuotient) {
+    const p = f64x2.mul(t, alpha);
+    const tl = f64x2.div(f64x2.sub(f64x2.sub(f64x2.pmin(x, f64x2.splat(0.0)), p), productErrorF64x2(t, alpha, p)), alpha);
+    const corr = f64x2.mul(es, tl);
+    es = f64x2.add(es, v128.and(corr, f64x2.eq(corr, corr)));
+  }
+  const neg = f64x2.mul(es, f64x2.splat(UNSCALE_F64));
+  return f64x2.mul(dy, v128.bitselect(f64x2.splat(1.0), neg, f64x2.gt(x, f64x2.splat(0.0))));
+}
+@inline function celuGradF64(x: f64, alpha: f64, dy: f64, exactQuotient: bool): f64 {
+  if (x > 0) return dy;
+  const t = x / alpha;
+  let es = expScaledF64(t, 128);
+  if (exactQuotient) {
+    const p = t * alpha;
+    const tl = ((x - p) - productErrorF64(t, alpha, p)) / alpha;
+    const corr = es * tl;
+    es = es + (corr == corr ? corr : 0.0);
+  }
+  return dy * (es * UNSCALE_F64);
+}
+
+@final class CeluGrad32 {
+  @inline vec(x: v128, dy: v128, alpha: v128, b: v128): v128 {
+    const aw = widenLo(alpha);
+    return narrow(celuGradF64x2(widenLo(x), aw, widenLo(dy), false), celuGradF64x2(widenHi(x), aw, widenHi(dy), false));
+  }
+  @inline one(x: f32, dy: f32, alpha: f32, b: f32): f32 { return <f32>celuGradF64(<f64>x, <f64>alpha, <f64>dy, false); }
+}
+@final class CeluGrad64 {
+  @inline vec(x: v128, dy: v128, alpha: v128, b: v128): v128 { return celuGradF64x2(x, alpha, dy, true); }
+  @inline one(x: f64, dy: f64, alpha: f64, b: f64): f64 { return celuGradF64(x, alpha, dy, true); }
+}
+export function celu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<CeluGrad32>(x, dy, y, n, a, b); }
+export function celu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<CeluGrad64>(x, dy, y, n, a, b); }

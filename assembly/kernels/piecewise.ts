@@ -325,6 +325,29 @@ export function softsign_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void {
 // elements (splat/extract) in the SIMD build, `one` in the scalar build.
 export function prelu_f32(x: usize, y: usize, n: i32, alpha: usize, channels: i32, inner: i32, offset: i32): void {
   const op = changetype<LeakyRelu32>(0);
+  if (ASC_FEATURE_SIMD && inner == 1) {
+    // Channels last (Dense layers, NHWC): the channel advances with every element, so a run of
+    // one channel is one element. Walk rows instead: element i takes alpha[c], c = (offset + i) %
+    // channels, and four consecutive elements of one row take four consecutive alphas.
+    let c = offset % channels;
+    let i = 0;
+    while (i < n) {
+      const end = <usize>min(channels - c, n - i) << 2;
+      const from = x + (<usize>i << 2), to = y + (<usize>i << 2), a = alpha + (<usize>c << 2);
+      let k: usize = 0;
+      for (; k + 16 <= end; k += 16) {
+        const av = v128.load(a + k);
+        v128.store(to + k, op.vec(v128.load(from + k), av, av));
+      }
+      for (; k < end; k += 4) {
+        const av = f32x4.splat(load<f32>(a + k));
+        store<f32>(to + k, f32x4.extract_lane(op.vec(f32x4.splat(load<f32>(from + k)), av, av), 0));
+      }
+      i += <i32>(end >> 2);
+      c = 0;
+    }
+    return;
+  }
   let c = (offset / inner) % channels;
   let pos = offset % inner;
   let i = 0;
@@ -351,6 +374,27 @@ export function prelu_f32(x: usize, y: usize, n: i32, alpha: usize, channels: i3
 
 export function prelu_f64(x: usize, y: usize, n: i32, alpha: usize, channels: i32, inner: i32, offset: i32): void {
   const op = changetype<LeakyRelu64>(0);
+  if (ASC_FEATURE_SIMD && inner == 1) {
+    // Channels last: as prelu_f32, two consecutive elements of one row take two consecutive alphas.
+    let c = offset % channels;
+    let i = 0;
+    while (i < n) {
+      const end = <usize>min(channels - c, n - i) << 3;
+      const from = x + (<usize>i << 3), to = y + (<usize>i << 3), a = alpha + (<usize>c << 3);
+      let k: usize = 0;
+      for (; k + 16 <= end; k += 16) {
+        const av = v128.load(a + k);
+        v128.store(to + k, op.vec(v128.load(from + k), av, av));
+      }
+      for (; k < end; k += 8) {
+        const av = f64x2.splat(load<f64>(a + k));
+        store<f64>(to + k, f64x2.extract_lane(op.vec(f64x2.splat(load<f64>(from + k)), av, av), 0));
+      }
+      i += <i32>(end >> 3);
+      c = 0;
+    }
+    return;
+  }
   let c = (offset / inner) % channels;
   let pos = offset % inner;
   let i = 0;

@@ -1,7 +1,7 @@
 // Mirror of assembly/kernels/exp_family.ts (the `one` methods), operation for
 // operation. In f32 ops, steps the kernel widens to f64 are plain JS
 // arithmetic, and the Float32Array store does the final rounding.
-import type { JsUnaryKernel } from './map.js';
+import type { GradScalarOp, JsGradKernel, JsUnaryKernel } from './map.js';
 import { expScaledF32, expm1F32, log1pF32, expF32, expF64, expScaledF64, expm1F64, log1pF64 } from './core/exp.js';
 import { productErrorF64 } from './core/dd.js';
 
@@ -117,4 +117,93 @@ export const celu: JsUnaryKernel = {
     corr = corr === corr ? corr : 0.0;
     return alpha * (m + corr);
   },
+};
+
+// ------------------------------------------------------------ gradients ----
+// Mirror of the gradient kernels of assembly/kernels/exp_family.ts: the f32
+// gradients run the f64 algorithm on the widened x and dy (plain JS numbers)
+// and the Float32Array store rounds once, as f32.demote_f64 does.
+const unscaleOf = (x: number): number => (x < 0 ? UNSCALE_F64 : 1.0);
+
+function sigmoidPrimeScaledF64(x: number): number {
+  const es = expScaledF64(-Math.abs(x), 128);
+  const e = es * UNSCALE_F64;
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const q = es / s / s;
+  return q - (q * 2.0 * d) / s;
+}
+
+function both(op: GradScalarOp): JsGradKernel {
+  return { grad: true, f32: op, f64: op };
+}
+
+export const sigmoid_grad = both((x, dy) => dy * (sigmoidPrimeScaledF64(x) * UNSCALE_F64));
+
+export const logSigmoid_grad = both((x, dy) => dy * (sigmoidScaledF64(-x) * unscaleOf(-x)));
+
+// Near the zero of silu': h P(h), as the kernel (see assembly/kernels/exp_family.ts).
+const SILU_X0_HI = -1.2784645427610737;
+const SILU_X0_LO = -1.0946994183093437e-16;
+const SILU_ROOT_REACH = 0.3;
+const SILU_P = [0.2178117057198001,0.1466487969969469,0.018874814223782312,-0.015222655223188032,-0.006606589138356696,0.000126627410081122,0.0007985218818397998,0.00018570724361186496,-0.00004090534237428612,-0.000029733542213263917,-0.000002942631888842464,0.000002346029682463866,8.599695028268575e-7,-3.051244750055421e-8,-9.266646309267441e-8,-1.8877622907727957e-8,4.619379769031606e-9,2.9177603026903803e-9];
+function siluNearRoot(x: number): number {
+  const h = x - SILU_X0_HI - SILU_X0_LO;
+  let p = SILU_P[17]!;
+  for (let j = 16; j >= 0; j--) p = p * h + SILU_P[j]!;
+  return h * p;
+}
+
+export const silu_grad = both((x, dy) => {
+  const gs = sigmoidPrimeScaledF64(x);
+  const es = expScaledF64(-Math.abs(x), 128);
+  const e = es * UNSCALE_F64;
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const q = 1.0 / s;
+  const sig = q - (q * d) / s;
+  const xh = x > 1.0e4 ? 1.0e4 : x;
+  const pos = sig + xh * (gs * UNSCALE_F64);
+  const xl = x < -1.0e4 ? -1.0e4 : x;
+  const far = gs * (1.0 + xl + e) * UNSCALE_F64;
+  const neg = Math.abs(x - SILU_X0_HI) < SILU_ROOT_REACH ? siluNearRoot(x) : far;
+  return dy * (x < 0 ? neg : pos);
+});
+
+function softplusGradF64(y: number, yl: number, dy: number): number {
+  const sig = sigmoidScaledF64(y) * unscaleOf(y);
+  return dy * (sig + sig * ((1.0 - sig) * yl));
+}
+export const softplus_grad: JsGradKernel = {
+  grad: true,
+  f32: (x, dy, beta, threshold) => (fr(x * beta) > threshold ? dy : softplusGradF64(x * beta, 0.0, dy)),
+  f64: (x, dy, beta, threshold) => {
+    const y = x * beta;
+    return y > threshold ? dy : softplusGradF64(y, productErrorF64(x, beta, y), dy);
+  },
+};
+
+function expNegScaledGrad(x: number, c: number, pos: number, dy: number): number {
+  if (x > 0) return dy * pos;
+  return dy * (c * expScaledF64(x, 128) * UNSCALE_F64);
+}
+export const elu_grad = both((x, dy, alpha) => expNegScaledGrad(x, alpha, 1.0, dy));
+export const selu_grad = both((x, dy) => expNegScaledGrad(x, SELU_SCALE_ALPHA, SELU_SCALE, dy));
+
+function celuGrad(x: number, alpha: number, dy: number, exactQuotient: boolean): number {
+  if (x > 0) return dy;
+  const t = x / alpha;
+  let es = expScaledF64(t, 128);
+  if (exactQuotient) {
+    const p = t * alpha;
+    const tl = (x - p - productErrorF64(t, alpha, p)) / alpha;
+    const corr = es * tl;
+    es = es + (corr === corr ? corr : 0.0);
+  }
+  return dy * (es * UNSCALE_F64);
+}
+export const celu_grad: JsGradKernel = {
+  grad: true,
+  f32: (x, dy, alpha) => celuGrad(x, alpha, dy, false),
+  f64: (x, dy, alpha) => celuGrad(x, alpha, dy, true),
 };
