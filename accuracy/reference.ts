@@ -389,25 +389,95 @@ function special32(fid: i32, x: f64, y: f32, a: f64, b: f64): void {
 // @ts-ignore: decorator
 @inline function sweep32(fid: i32, xPtr: usize, start: u32, n: i32, yPtr: usize, a: f64, b: f64): void {
   let fast = 0; // counted in a local: a global's load-add-store each input would chain the loop through memory
-  for (let i = 0; i < n; i++) {
-    const xf = xPtr != 0 ? load<f32>(xPtr + (<usize>i << 2)) : reinterpret<f32>(start + <u32>i);
-    const y = load<f32>(yPtr + (<usize>i << 2));
-    const x = <f64>xf;
-    if (!isFinite(xf)) {
-      special32(fid, x, y, a, b);
-      continue;
+  let i = 0;
+  if (isExact32(fid)) {
+    // Four at a time where one IEEE float32 operation on exact inputs gives the correctly rounded
+    // value (see exact32x4); any lane that differs goes through the scalar path below.
+    const va = f32x4.splat(<f32>a);
+    const vb = f32x4.splat(<f32>b);
+    for (; i + 4 <= n; i += 4) {
+      const xv = xPtr != 0 ? v128.load(xPtr + (<usize>i << 2)) : i32x4.add(i32x4.splat(start + <u32>i), i32x4(0, 1, 2, 3));
+      const yv = v128.load(yPtr + (<usize>i << 2));
+      if (i32x4.all_true(f32x4.eq(exact32x4(fid, xv, va, vb), yv))) {
+        fast += 4;
+        continue;
+      }
+      for (let k = i; k < i + 4; k++) fast += step32(fid, xPtr, start, k, yPtr, a, b);
     }
-    const h = evalFinite32(fid, x, a, b);
-    const l = LO;
-    // Fast path: y is the float32 nearest to h, and no nearby midpoint makes that uncertain.
-    if (<f64><f32>h == <f64>y && (h != 0 ? !nearMidpoint32(h) : l == 0)) {
-      fast++;
-      continue;
-    }
-    slow32(fid, x, y, h, l, a, b);
   }
+  for (; i < n; i++) fast += step32(fid, xPtr, start, i, yPtr, a, b);
   sCount += <f64>fast;
   sCR += <f64>fast;
+}
+
+/** One input of sweep32: 1 when its result is correctly rounded by the fast test, else 0 (and recorded). */
+// @ts-ignore: decorator
+@inline function step32(fid: i32, xPtr: usize, start: u32, i: i32, yPtr: usize, a: f64, b: f64): i32 {
+  const xf = xPtr != 0 ? load<f32>(xPtr + (<usize>i << 2)) : reinterpret<f32>(start + <u32>i);
+  const y = load<f32>(yPtr + (<usize>i << 2));
+  const x = <f64>xf;
+  if (!isFinite(xf)) {
+    special32(fid, x, y, a, b);
+    return 0;
+  }
+  const h = evalFinite32(fid, x, a, b);
+  const l = LO;
+  // Fast path: y is the float32 nearest to h, and no nearby midpoint makes that uncertain.
+  if (<f64><f32>h == <f64>y && (h != 0 ? !nearMidpoint32(h) : l == 0)) return 1;
+  slow32(fid, x, y, h, l, a, b);
+  return 0;
+}
+
+/** The functions whose correctly rounded float32 value is one IEEE float32 operation (or none) on x and the params. */
+// @ts-ignore: decorator
+@inline function isExact32(fid: i32): bool {
+  return fid == IDENTITY || fid == STEP || fid == THRESHOLD || fid == RELU || fid == RELU6 || fid == LEAKY_RELU ||
+    fid == HARD_TANH || fid == SOFTSHRINK || fid == HARDSHRINK || fid == IDENTITY + GRAD || fid == STEP + GRAD ||
+    fid == THRESHOLD + GRAD || fid == RELU + GRAD || fid == RELU6 + GRAD || fid == LEAKY_RELU + GRAD ||
+    fid == HARD_TANH + GRAD || fid == SOFTSHRINK + GRAD || fid == HARDSHRINK + GRAD || fid == HARD_SIGMOID + GRAD;
+}
+
+/**
+ * The correctly rounded float32 values of an exact function at four x: selections, and at most one
+ * IEEE float32 multiplication or subtraction of exact operands (alpha x, x -+ lambda), which IEEE 754
+ * rounds correctly. A NaN lane never compares equal, so NaN inputs always take the scalar path.
+ */
+// @ts-ignore: decorator
+@inline function exact32x4(fid: i32, x: v128, a: v128, b: v128): v128 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  switch (fid) {
+    case IDENTITY: return x;
+    case STEP: return v128.bitselect(one, zero, f32x4.ge(x, a));
+    case THRESHOLD: return v128.bitselect(x, b, f32x4.gt(x, a));
+    case RELU: return v128.bitselect(x, zero, f32x4.gt(x, zero));
+    case RELU6: {
+      const six = f32x4.splat(6);
+      return v128.bitselect(six, v128.bitselect(x, zero, f32x4.gt(x, zero)), f32x4.gt(x, six));
+    }
+    case LEAKY_RELU: return v128.bitselect(x, f32x4.mul(a, x), f32x4.ge(x, zero));
+    case HARD_TANH: return v128.bitselect(a, v128.bitselect(b, x, f32x4.gt(x, b)), f32x4.lt(x, a));
+    case SOFTSHRINK: {
+      const na = f32x4.neg(a);
+      return v128.bitselect(f32x4.sub(x, a), v128.bitselect(f32x4.add(x, a), zero, f32x4.lt(x, na)), f32x4.gt(x, a));
+    }
+    case HARDSHRINK: return v128.bitselect(x, zero, f32x4.gt(f32x4.abs(x), a));
+    case IDENTITY + GRAD: return one;
+    case STEP + GRAD: return zero;
+    case THRESHOLD + GRAD: return v128.bitselect(one, zero, f32x4.gt(x, a));
+    case RELU + GRAD: return v128.bitselect(one, zero, f32x4.gt(x, zero));
+    case RELU6 + GRAD: return v128.bitselect(one, zero, v128.and(f32x4.gt(x, zero), f32x4.lt(x, f32x4.splat(6))));
+    case LEAKY_RELU + GRAD: return v128.bitselect(one, a, f32x4.gt(x, zero));
+    case HARD_TANH + GRAD: return v128.bitselect(one, zero, v128.and(f32x4.gt(x, a), f32x4.lt(x, b)));
+    case SOFTSHRINK + GRAD:
+    case HARDSHRINK + GRAD: return v128.bitselect(one, zero, f32x4.gt(f32x4.abs(x), a));
+    case HARD_SIGMOID + GRAD: {
+      // 1/6 rounded once to float32 (the float64 1/6 is nowhere near a float32 midpoint)
+      const c = f32x4.splat(<f32>(1.0 / 6.0));
+      return v128.bitselect(c, zero, v128.and(f32x4.gt(x, f32x4.splat(-3)), f32x4.lt(x, f32x4.splat(3))));
+    }
+  }
+  return f32x4.splat(NaN);
 }
 
 /**
