@@ -390,7 +390,19 @@ function special32(fid: i32, x: f64, y: f32, a: f64, b: f64): void {
 @inline function sweep32(fid: i32, xPtr: usize, start: u32, n: i32, yPtr: usize, a: f64, b: f64): void {
   let fast = 0; // counted in a local: a global's load-add-store each input would chain the loop through memory
   let i = 0;
-  if (isExact32(fid)) {
+  const c = xPtr == 0 && !isExact32(fid) ? constantOver(fid, start, n, a, b) : NaN;
+  if (!isNaN(c)) {
+    // Every input here rounds to c (see constantOver): four at a time, other lanes through the scalar path.
+    constantRanges++;
+    const vc = f32x4.splat(<f32>c);
+    for (; i + 4 <= n; i += 4) {
+      if (i32x4.all_true(f32x4.eq(v128.load(yPtr + (<usize>i << 2)), vc))) {
+        fast += 4;
+        continue;
+      }
+      for (let k = i; k < i + 4; k++) fast += step32(fid, xPtr, start, k, yPtr, a, b);
+    }
+  } else if (isExact32(fid)) {
     // Four at a time where one IEEE float32 operation on exact inputs gives the correctly rounded
     // value (see exact32x4); any lane that differs goes through the scalar path below.
     const va = f32x4.splat(<f32>a);
@@ -408,6 +420,44 @@ function special32(fid: i32, x: f64, y: f32, a: f64, b: f64): void {
   for (; i < n; i++) fast += step32(fid, xPtr, start, i, yPtr, a, b);
   sCount += <f64>fast;
   sCR += <f64>fast;
+}
+
+let constantRanges: i32 = 0;
+
+/** How many ranges sweep32 has found to round to one value (for the tests). */
+export function constantRangeCount(): i32 {
+  return constantRanges;
+}
+
+/** The correctly rounded float32 value of fid at a finite float32 x. */
+function roundedAt(fid: i32, x: f64, a: f64, b: f64): f64 {
+  let h = evalF(fid, x, a, b);
+  let l = LO;
+  if (l == 0 && nearMidpoint32(h)) {
+    h = dd32(fid, x, a, b);
+    l = LO;
+  }
+  ordExact32(h, l);
+  const cr = OCR;
+  const bits = <u32>(cr < 0 ? -cr : cr) | (cr < 0 || (cr == 0 && h < 0) ? 0x80000000 : 0);
+  return <f64>reinterpret<f32>(bits);
+}
+
+/**
+ * The float32 value every input with bits [start, start + n) rounds to, or NaN when they need not
+ * all round alike. A float32 range within one binade and sign is an interval of x; where |x| < 2^-4
+ * or |x| >= 16, every function and derivative measured is monotonic on each side of 0 (their
+ * extrema and kinks lie in between), so f(x) lies between the ends' values and, rounding being
+ * monotonic too, rounds to the same float as both ends when those agree.
+ */
+function constantOver(fid: i32, start: u32, n: i32, a: f64, b: f64): f64 {
+  const last = start + <u32>(n - 1);
+  if (n < 64 || start >> 23 != last >> 23) return NaN;
+  const e = (start >> 23) & 0xff;
+  if (e == 255 || (e >= 127 - 4 && e < 127 + 4)) return NaN;
+  const c0 = roundedAt(fid, <f64>reinterpret<f32>(start), a, b);
+  const c1 = roundedAt(fid, <f64>reinterpret<f32>(last), a, b);
+  return c0 == c1 ? c0 : NaN;
 }
 
 /** One input of sweep32: 1 when its result is correctly rounded by the fast test, else 0 (and recorded). */
