@@ -5,6 +5,7 @@ import type { BackendName, KernelSet } from './kernels.js';
 import { jsKernels, jsUnaryKernels } from './js/index.js';
 import { DEFAULT_MAX_SCRATCH_BYTES } from './memory.js';
 import { WasmKernels, defaultLocation, instantiate, simdSupported, type WasmSource } from './wasm.js';
+import { inlineBytes } from './wasm-inline.js';
 import { catalog } from './catalog.js';
 
 export { catalog } from './catalog.js';
@@ -129,7 +130,20 @@ async function load(name: 'wasm-simd' | 'wasm', options: InitOptions): Promise<W
   else source = w;
   if (typeof WebAssembly === 'undefined') throw new Error(`wasm-activations: this runtime has no WebAssembly, so the ${name} backend cannot run`);
   if (simd && !simdSupported()) throw new Error('wasm-activations: this runtime does not validate WebAssembly SIMD, so the wasm-simd backend cannot run');
-  const instance = await instantiate(source ?? defaultLocation(simd));
+  let instance: WebAssembly.Instance;
+  if (source !== undefined) instance = await instantiate(source);
+  else {
+    try {
+      instance = await instantiate(defaultLocation(simd));
+    } catch (notThere) {
+      // A bundle without the .wasm files beside it (esbuild, Vite's dev prebundle): the bytes shipped inline.
+      try {
+        instance = await instantiate(await inlineBytes(simd));
+      } catch {
+        throw notThere;
+      }
+    }
+  }
   const exports = instance.exports as Record<string, unknown>;
   if (typeof exports['heapBase'] !== 'function' || !(exports['memory'] instanceof WebAssembly.Memory)) {
     throw new Error(`wasm-activations: the module from ${String(source ?? defaultLocation(simd))} is not a wasm-activations build`);

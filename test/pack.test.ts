@@ -3,30 +3,13 @@
 // (dist/, package.json, README.md, LICENSE and nothing else) and that the
 // installed copy finds its own .wasm files, loads wasm-simd and computes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pack, repo, run, scratchProject } from './pack-helpers.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
 
-/** The environment for child npm runs, without the variables of the `npm test` that runs us. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-  for (const key of Object.keys(env)) if (/^npm_(package|lifecycle)_/i.test(key)) delete env[key];
-  return env;
-}
-
-function run(cmd: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(cmd, args, { cwd, env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with status ${err.status}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
-  }
-}
 
 let tmp = '';
 let tarball = '';
@@ -39,15 +22,11 @@ beforeAll(() => {
     if (!existsSync(path.join(repo, f))) throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` does)`);
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wasm-activations-pack-'));
-  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], repo)) as Array<{ filename: string }>;
-  tarball = path.join(tmp, path.basename(packed[0]!.filename));
+  tarball = pack(tmp);
   expect(existsSync(tarball), tarball).toBe(true);
 
-  project = path.join(tmp, 'project');
-  mkdirSync(project, { recursive: true });
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }, null, 2));
   // No runtime dependencies: nothing but the tarball is installed, so this works offline.
-  run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--no-package-lock', tarball], project);
+  project = scratchProject(path.join(tmp, 'project'), tarball);
 }, 120_000);
 
 afterAll(() => {
@@ -57,7 +36,7 @@ afterAll(() => {
 describe('npm pack', () => {
   it('holds dist/, package.json, README.md and LICENSE, and nothing else', () => {
     const files = run('tar', ['-tzf', tarball], tmp).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    const allowed = (f: string) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(f);
+    const allowed = (f: string) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f);
     expect(files.filter((f) => !allowed(f))).toEqual([]);
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/wasm/activations-simd.wasm', 'dist/wasm/activations-scalar.wasm']) {
       expect(files, needed).toContain(needed);

@@ -4,8 +4,9 @@
 // in f32, the final quotient in f64). tanhshrink, gelu and geluTanh need more
 // than f32 can give cheaply (cancellation, a tail of erfc, the cubic inside
 // geluTanh), so their f32 kernels widen to f64 and run the f64 algorithm: one
-// algorithm, one rounding to f32 at the end.
-import { mapF32, mapF64 } from './map';
+// algorithm, one rounding to f32 at the end. The gradients (end of the file)
+// all work that way: f32 gradients are the f64 ones rounded once.
+import { mapF32, mapF64, mapGradF32, mapGradF64 } from './map';
 import { expF64x2, expF64, expScaledF32x4, expScaledF32, expScaledF64x2, expScaledF64, expm1F32x4, expm1F32, expm1F64x2, expm1F64 } from '../core/exp';
 import { widenLo, widenHi, narrow } from '../core/lanes';
 import { productErrorF64x2, productErrorF64, sumErrorF64x2, sumErrorF64 } from '../core/dd';
@@ -334,3 +335,539 @@ const GELU_TANH_CLAMP: f64 = 1.0e4;
 }
 export function geluTanh_f32(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF32<GeluTanh32>(x, y, n, a, b); }
 export function geluTanh_f64(x: usize, y: usize, n: i32, a: f64, b: f64): void { mapF64<GeluTanh64>(x, y, n, a, b); }
+
+// ---------------------------------------------------------- gradients ----
+// One f64 algorithm per function, used by both dtypes: f32 widens, runs it and
+// rounds dy * f'(x) once (<= 0.5 ulp + the f64 error, ~1e-7 ulp); f64 keeps
+// the sums and products that cancel or matter as hi + lo (dd helpers). Each
+// class ends with the product by dy. Limits at +-Infinity come out of clamped
+// arguments (never inf * 0); NaN propagates through every branch, and the
+// vector paths compute the branches that some lane needs and select, with the
+// scalar's operations (so the same bits).
+// Measured max errors (against decimal.js / mpmath) are in the test file.
+const UNSCALE128: f64 = 2.938735877055719e-39; // 2^-128
+
+// tanh' = sech^2 x = 4e / (1 + e)^2, e = e^-2|x| (taken scaled by 2^128 so
+// that the result grades into subnormals with one rounding): no cancellation.
+// s + d = 1 + e and t + te = s^2 exactly, the quotient corrected by both:
+// what remains is exp's error (damped by (1 - e)/(1 + e)) and the division.
+@inline function tanhGradF64x2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const unscale = f64x2.splat(UNSCALE128);
+  const es = expScaledF64x2(f64x2.mul(f64x2.abs(x), f64x2.splat(-2.0)), 128);
+  const e = f64x2.mul(es, unscale);
+  const s = f64x2.add(one, e);
+  const d = f64x2.sub(e, f64x2.sub(s, one));
+  const t = f64x2.mul(s, s);
+  const te = productErrorF64x2(s, s, t);
+  const q = f64x2.div(f64x2.mul(f64x2.splat(4.0), es), t);
+  const c = f64x2.div(f64x2.add(te, f64x2.mul(f64x2.mul(f64x2.splat(2.0), s), d)), t);
+  return f64x2.mul(f64x2.sub(q, f64x2.mul(q, c)), unscale);
+}
+@inline function tanhGradF64(x: f64): f64 {
+  const es = expScaledF64(abs(x) * -2.0, 128);
+  const e = es * UNSCALE128;
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const t = s * s;
+  const te = productErrorF64(s, s, t);
+  const q = (4.0 * es) / t;
+  return (q - q * ((te + 2.0 * s * d) / t)) * UNSCALE128;
+}
+
+@final class TanhGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(f64x2.mul(widenLo(dy), tanhGradF64x2(widenLo(x))), f64x2.mul(widenHi(dy), tanhGradF64x2(widenHi(x))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>(<f64>dy * tanhGradF64(<f64>x)); }
+}
+@final class TanhGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return f64x2.mul(dy, tanhGradF64x2(x)); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return dy * tanhGradF64(x); }
+}
+export function tanh_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<TanhGrad32>(x, dy, y, n, a, b); }
+export function tanh_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<TanhGrad64>(x, dy, y, n, a, b); }
+
+// tanhshrink' = tanh^2 x. Below |x| = 0.9: tanh x = x (1 - z G(z)), z = x^2,
+// with tanhshrink's G: z (1 - z G)^2 with z, 1 - zG and its square as hi + lo
+// (G's own error is weighted by zG/(1 - zG) <= 0.26, no cancellation, and
+// the result keeps its relative accuracy down to 0). From 0.9 on, sech^2 <=
+// 0.49 and 1 - sech^2 (as tanh' above, unscaled) is taken as hi + lo.
+const TANHSHRINK_GRAD_SPLIT: f64 = 0.9;
+
+@inline function tanhshrinkGradF64x2(x: v128): v128 {
+  const one = f64x2.splat(1.0), two = f64x2.splat(2.0);
+  // Series side.
+  const z = f64x2.mul(x, x);
+  const zl = productErrorF64x2(x, x, z);
+  const tt = f64x2.add(f64x2.mul(z, f64x2.splat(G_SCALE)), f64x2.splat(G_OFFSET));
+  let g = f64x2.splat(unchecked(G[18]));
+  for (let j = 17; j >= 0; j--) g = f64x2.add(f64x2.mul(g, tt), f64x2.splat(unchecked(G[j])));
+  const w = f64x2.mul(z, g);
+  const wl = f64x2.add(productErrorF64x2(z, g, w), f64x2.mul(zl, g));
+  const u = f64x2.sub(one, w);
+  const ul = f64x2.sub(sumErrorF64x2(one, f64x2.neg(w), u), wl);
+  const p = f64x2.mul(u, u);
+  const pl = f64x2.add(productErrorF64x2(u, u, p), f64x2.mul(f64x2.mul(two, u), ul));
+  const r = f64x2.mul(z, p);
+  const small = f64x2.add(r, f64x2.add(productErrorF64x2(z, p, r), f64x2.add(f64x2.mul(z, pl), f64x2.mul(zl, p))));
+  const isSmall = f64x2.lt(f64x2.abs(x), f64x2.splat(TANHSHRINK_GRAD_SPLIT));
+  if (v128.all_true<i64>(isSmall)) return small;
+  // 1 - sech^2 side.
+  const e = expF64x2(f64x2.mul(f64x2.abs(x), f64x2.splat(-2.0)));
+  const s = f64x2.add(one, e);
+  const d = f64x2.sub(e, f64x2.sub(s, one));
+  const t = f64x2.mul(s, s);
+  const te = productErrorF64x2(s, s, t);
+  const q = f64x2.div(f64x2.mul(f64x2.splat(4.0), e), t);
+  const c = f64x2.mul(q, f64x2.div(f64x2.add(te, f64x2.mul(f64x2.mul(two, s), d)), t));
+  const h = f64x2.sub(one, q);
+  const big = f64x2.add(h, f64x2.add(sumErrorF64x2(one, f64x2.neg(q), h), c));
+  return v128.bitselect(small, big, isSmall);
+}
+@inline function tanhshrinkGradF64(x: f64): f64 {
+  if (abs(x) < TANHSHRINK_GRAD_SPLIT) {
+    const z = x * x;
+    const zl = productErrorF64(x, x, z);
+    const g = horner19(G, z * G_SCALE + G_OFFSET);
+    const w = z * g;
+    const wl = productErrorF64(z, g, w) + zl * g;
+    const u = 1.0 - w;
+    const ul = sumErrorF64(1.0, -w, u) - wl;
+    const p = u * u;
+    const pl = productErrorF64(u, u, p) + 2.0 * u * ul;
+    const r = z * p;
+    return r + (productErrorF64(z, p, r) + (z * pl + zl * p));
+  }
+  const e = expF64(abs(x) * -2.0);
+  const s = 1.0 + e;
+  const d = e - (s - 1.0);
+  const t = s * s;
+  const te = productErrorF64(s, s, t);
+  const q = (4.0 * e) / t;
+  const c = q * ((te + 2.0 * s * d) / t);
+  const h = 1.0 - q;
+  return h + (sumErrorF64(1.0, -q, h) + c);
+}
+
+@final class TanhshrinkGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(f64x2.mul(widenLo(dy), tanhshrinkGradF64x2(widenLo(x))), f64x2.mul(widenHi(dy), tanhshrinkGradF64x2(widenHi(x))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>(<f64>dy * tanhshrinkGradF64(<f64>x)); }
+}
+@final class TanhshrinkGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return f64x2.mul(dy, tanhshrinkGradF64x2(x)); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return dy * tanhshrinkGradF64(x); }
+}
+export function tanhshrink_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<TanhshrinkGrad32>(x, dy, y, n, a, b); }
+export function tanhshrink_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<TanhshrinkGrad64>(x, dy, y, n, a, b); }
+
+// Near its zero x0 a gradient is t P(t), t = x - x0 (x0 = X0_HI + X0_LO,
+// x - X0_HI exact by Sterbenz inside the window), P(t) = P0 + t Q(t) with P0
+// as hi + lo and Q fitted by Chebyshev interpolation on the window (mpmath,
+// scripts/fit/tanh_grad.py: fit error of P <= 5.4e-17 relative). t Q and the
+// sums are carried as hi + lo: the result keeps its relative accuracy through
+// the zero, where the closed forms cancel.
+@inline function nearRootF64x2(x: v128, x0Hi: f64, x0Lo: f64, p0Hi: f64, p0Lo: f64, q: StaticArray<f64>): v128 {
+  const th = f64x2.sub(x, f64x2.splat(x0Hi));
+  const last = q.length - 1;
+  let v = f64x2.splat(unchecked(q[last]));
+  for (let j = last - 1; j >= 0; j--) v = f64x2.add(f64x2.mul(v, th), f64x2.splat(unchecked(q[j])));
+  const tv = f64x2.mul(th, v);
+  const tvl = productErrorF64x2(th, v, tv);
+  const ph = f64x2.splat(p0Hi);
+  const p = f64x2.add(ph, tv);
+  const pl = f64x2.add(sumErrorF64x2(ph, tv, p), f64x2.add(f64x2.splat(p0Lo), tvl));
+  const r = f64x2.mul(p, th);
+  return f64x2.add(r, f64x2.add(productErrorF64x2(p, th, r), f64x2.sub(f64x2.mul(pl, th), f64x2.mul(p, f64x2.splat(x0Lo)))));
+}
+@inline function nearRootF64(x: f64, x0Hi: f64, x0Lo: f64, p0Hi: f64, p0Lo: f64, q: StaticArray<f64>): f64 {
+  const th = x - x0Hi;
+  const last = q.length - 1;
+  let v = unchecked(q[last]);
+  for (let j = last - 1; j >= 0; j--) v = v * th + unchecked(q[j]);
+  const tv = th * v;
+  const tvl = productErrorF64(th, v, tv);
+  const p = p0Hi + tv;
+  const pl = sumErrorF64(p0Hi, tv, p) + (p0Lo + tvl);
+  const r = p * th;
+  return r + (productErrorF64(p, th, r) + (pl * th - p * x0Lo));
+}
+
+// mish'(x) = tanh(sp) + x sech^2(sp) sigma(x), sp = softplus(x); with e = e^x:
+// e om / dl^2, om = 4(1 + x) + e ((6 + 4x) + e (4 + e)), dl = 2 + e (2 + e).
+// Below 0.5 that form, with every sum and product as hi + lo (4 (1 + x) is
+// exact for x <= -1, where it carries the tail x e^x), e scaled by 2^128 for
+// the subnormal tail, x clamped at -1e4 so that -Infinity gives 0. From 0.5
+// on, with w = e^-x: 1 + w^2 ((4x - 2) + 4w ((x - 1) - w)) / (1 + 2w (1 + w))^2,
+// x clamped at 1e4 so that +Infinity gives 1. On [-1.4, -0.85] around the zero
+// x0 = -1.1924: the polynomial above.
+const MISH_X0_HI: f64 = -1.1924312145154952;
+const MISH_X0_LO: f64 = -4.8484829848031044e-17;
+const MISH_P0_HI: f64 = 0.2669479140495345;
+const MISH_P0_LO: f64 = 1.5332816617135587e-17;
+const MISH_Q: StaticArray<f64> = [
+  0.20473126408010586, 0.04190782104360987, -0.020271822716684245, -0.01582112656173333, -0.003360684927024047,
+  0.0010924055409371823, 0.0009898181022273936, 0.00025412936428672835, -4.196150214986206e-05, -5.58289231223668e-05,
+  -1.7299074400611338e-05, 9.425789638566597e-07, 2.9057980332252177e-06, 1.0787093822883744e-06, 4.135267434957783e-08,
+  -2.0756952889162903e-07,
+];
+const MISH_ROOT_LO: f64 = -1.4;
+const MISH_ROOT_HI: f64 = -0.85;
+const MISH_SPLIT: f64 = 0.5;
+const MISH_GRAD_CLAMP: f64 = 1.0e4;
+
+@inline function mishGradF64x2(x: v128): v128 {
+  const one = f64x2.splat(1.0), two = f64x2.splat(2.0), four = f64x2.splat(4.0);
+  const lim = f64x2.splat(MISH_GRAD_CLAMP);
+  const xc = f64x2.pmin(f64x2.pmax(x, f64x2.neg(lim)), lim);
+  const low = f64x2.lt(x, f64x2.splat(MISH_SPLIT));
+  const es = expScaledF64x2(v128.bitselect(xc, f64x2.neg(xc), low), 128);
+  const unscale = f64x2.splat(UNSCALE128);
+  const e = f64x2.mul(es, unscale);
+  const x4 = f64x2.mul(four, xc);
+  // x >= 0.5: 1 + K.
+  const d = f64x2.add(one, f64x2.mul(f64x2.mul(two, e), f64x2.add(one, e)));
+  const br = f64x2.add(f64x2.sub(x4, two), f64x2.mul(f64x2.mul(four, e), f64x2.sub(f64x2.sub(xc, one), e)));
+  const k = f64x2.div(f64x2.mul(f64x2.mul(e, e), br), f64x2.mul(d, d));
+  const highSide = f64x2.add(one, k);
+  let side = highSide;
+  if (v128.any_true(low)) {
+    // x < 0.5: e om / dl^2.
+    const a1 = f64x2.add(one, xc);
+    const a1l = sumErrorF64x2(one, xc, a1);
+    const six = f64x2.splat(6.0);
+    const b1 = f64x2.add(six, x4);
+    const b1l = sumErrorF64x2(six, x4, b1);
+    const f4 = f64x2.add(four, e);
+    const c = f64x2.mul(e, f4);
+    const cl = f64x2.add(productErrorF64x2(e, f4, c), f64x2.mul(e, sumErrorF64x2(four, e, f4)));
+    const bb = f64x2.add(b1, c);
+    const bl = f64x2.add(sumErrorF64x2(b1, c, bb), f64x2.add(b1l, cl));
+    const eb = f64x2.mul(e, bb);
+    const ebl = f64x2.add(productErrorF64x2(e, bb, eb), f64x2.mul(e, bl));
+    const a4 = f64x2.mul(four, a1);
+    const om = f64x2.add(a4, eb);
+    const oml = f64x2.add(sumErrorF64x2(a4, eb, om), f64x2.add(f64x2.mul(four, a1l), ebl));
+    const f2 = f64x2.add(two, e);
+    const n = f64x2.mul(e, f2);
+    const nl = f64x2.add(productErrorF64x2(e, f2, n), f64x2.mul(e, sumErrorF64x2(two, e, f2)));
+    const dh = f64x2.add(two, n);
+    const dl = f64x2.add(sumErrorF64x2(two, n, dh), nl);
+    const t = f64x2.mul(dh, dh);
+    const tl = f64x2.add(productErrorF64x2(dh, dh, t), f64x2.mul(f64x2.mul(two, dh), dl));
+    const p = f64x2.mul(es, om);
+    const q = f64x2.div(p, t);
+    const pe = f64x2.add(productErrorF64x2(es, om, p), f64x2.mul(es, oml));
+    const lowSide = f64x2.mul(f64x2.add(q, f64x2.div(f64x2.sub(pe, f64x2.mul(q, tl)), t)), unscale);
+    side = v128.bitselect(lowSide, highSide, low);
+  }
+  const inRoot = v128.and(f64x2.ge(x, f64x2.splat(MISH_ROOT_LO)), f64x2.le(x, f64x2.splat(MISH_ROOT_HI)));
+  if (!v128.any_true(inRoot)) return side;
+  const root = nearRootF64x2(x, MISH_X0_HI, MISH_X0_LO, MISH_P0_HI, MISH_P0_LO, MISH_Q);
+  return v128.bitselect(root, side, inRoot);
+}
+@inline function mishGradF64(x: f64): f64 {
+  if (x >= MISH_ROOT_LO && x <= MISH_ROOT_HI) return nearRootF64(x, MISH_X0_HI, MISH_X0_LO, MISH_P0_HI, MISH_P0_LO, MISH_Q);
+  const xl = x < -MISH_GRAD_CLAMP ? -MISH_GRAD_CLAMP : x;
+  const xc = MISH_GRAD_CLAMP < xl ? MISH_GRAD_CLAMP : xl;
+  const es = expScaledF64(x < MISH_SPLIT ? xc : -xc, 128);
+  const e = es * UNSCALE128;
+  if (x < MISH_SPLIT) {
+    const a1 = 1.0 + xc;
+    const a1l = sumErrorF64(1.0, xc, a1);
+    const b1 = 6.0 + 4.0 * xc;
+    const b1l = sumErrorF64(6.0, 4.0 * xc, b1);
+    const f4 = 4.0 + e;
+    const c = e * f4;
+    const cl = productErrorF64(e, f4, c) + e * sumErrorF64(4.0, e, f4);
+    const b = b1 + c;
+    const bl = sumErrorF64(b1, c, b) + (b1l + cl);
+    const eb = e * b;
+    const ebl = productErrorF64(e, b, eb) + e * bl;
+    const om = 4.0 * a1 + eb;
+    const oml = sumErrorF64(4.0 * a1, eb, om) + (4.0 * a1l + ebl);
+    const f2 = 2.0 + e;
+    const n = e * f2;
+    const nl = productErrorF64(e, f2, n) + e * sumErrorF64(2.0, e, f2);
+    const dh = 2.0 + n;
+    const dl = sumErrorF64(2.0, n, dh) + nl;
+    const t = dh * dh;
+    const tl = productErrorF64(dh, dh, t) + 2.0 * dh * dl;
+    const p = es * om;
+    const q = p / t;
+    return (q + ((productErrorF64(es, om, p) + es * oml) - q * tl) / t) * UNSCALE128;
+  }
+  const d = 1.0 + 2.0 * e * (1.0 + e);
+  const k = (e * e * ((4.0 * xc - 2.0) + 4.0 * e * ((xc - 1.0) - e))) / (d * d);
+  return 1.0 + k;
+}
+
+@final class MishGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(f64x2.mul(widenLo(dy), mishGradF64x2(widenLo(x))), f64x2.mul(widenHi(dy), mishGradF64x2(widenHi(x))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>(<f64>dy * mishGradF64(<f64>x)); }
+}
+@final class MishGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return f64x2.mul(dy, mishGradF64x2(x)); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return dy * mishGradF64(x); }
+}
+export function mish_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<MishGrad32>(x, dy, y, n, a, b); }
+export function mish_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<MishGrad64>(x, dy, y, n, a, b); }
+
+// gelu'(x) = Phi(x) + x phi(x). With a = |x|, e = e^(-x^2/2) and gelu's
+// S(a) = Phi(-a) e^(a^2/2): Phi(x) + x phi(x) = e (S - a/sqrt(2 pi)) for x < 0
+// and 1 - e (S - a/sqrt(2 pi)) for x >= 0. D = S - a c (c = 1/sqrt(2 pi) as
+// hi + lo) and e D are carried as hi + lo, x^2's rounding folded in as for
+// gelu, so what remains is exp's and S's errors, S's weighted by S/|D| (< 1
+// outside the window). On [-1.3, -0.3] around the zero x0 = -0.7518: the
+// polynomial. From |x| = 9 on S is its asymptotic series to a^-40 (truncation
+// 41!!/a^42 <= 1.1e-15 relative, weighted by S/|D| ~ 1/a^2 in the result:
+// <= 0.06 ulp). x is clamped to +-40.
+const INV_SQRT_2PI_HI: f64 = 0.3989422804014327;
+const INV_SQRT_2PI_LO: f64 = -2.49232720227773e-17;
+const S_ASYM_START: f64 = 9.0;
+// (-1)^k (2k - 1)!!, k = 1..20: S(a) ~ (1/(a sqrt(2 pi))) (1 + sum c_k a^-2k).
+const GAUSS_ASYM: StaticArray<f64> = [
+  -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0, -135135.0, 2027025.0, -34459425.0, 654729075.0, -13749310575.0,
+  316234143225.0, -7905853580625.0, 213458046676875.0, -6190283353629375.0, 1.9189878396251062e+17,
+  -6.33265987076285e+18, 2.2164309547669976e+20, -8.200794532637892e+21, 3.1983098677287775e+23,
+];
+const GELU_X0_HI: f64 = -0.7517915246935645;
+const GELU_X0_LO: f64 = 1.4956759177009883e-17;
+const GELU_P0_HI: f64 = 0.4314939923140469;
+const GELU_P0_LO: f64 = 2.7308688141129613e-17;
+const GELU_Q: StaticArray<f64> = [
+  0.388284982990552, -0.018199676398671087, -0.1140082332972217, -0.014771522148244337, 0.019421679838189064,
+  0.004539228379125397, -0.002239538068073457, -0.0007448268386740175, 0.00018633974623145054, 8.615947859784912e-05,
+  -1.12143801787282e-05, -7.748461148155506e-06, 4.3284501917839985e-07, 5.702753360763062e-07, -1.6045225539016572e-09,
+  -3.545471958099867e-08, -1.3950846957305699e-09, 1.8903047147374293e-09, 1.377746907300367e-10, -7.444540867935678e-11,
+];
+const GELU_ROOT_LO: f64 = -1.3;
+const GELU_ROOT_HI: f64 = -0.3;
+
+@inline function gaussSAsymF64x2(a: v128): v128 {
+  const r = f64x2.div(f64x2.splat(1.0), a);
+  const w = f64x2.mul(r, r);
+  let p = f64x2.splat(unchecked(GAUSS_ASYM[19]));
+  for (let j = 18; j >= 0; j--) p = f64x2.add(f64x2.mul(p, w), f64x2.splat(unchecked(GAUSS_ASYM[j])));
+  return f64x2.mul(f64x2.mul(f64x2.splat(INV_SQRT_2PI_HI), r), f64x2.add(f64x2.splat(1.0), f64x2.mul(p, w)));
+}
+@inline function gaussSAsymF64(a: f64): f64 {
+  const r = 1.0 / a;
+  const w = r * r;
+  let p = unchecked(GAUSS_ASYM[19]);
+  for (let j = 18; j >= 0; j--) p = p * w + unchecked(GAUSS_ASYM[j]);
+  return (INV_SQRT_2PI_HI * r) * (1.0 + p * w);
+}
+/** S(a) for a >= 0 on f64 lanes: gelu's three pieces (one Horner loop, coefficients per lane), the series from 9 on. */
+@inline function gaussSF64x2(a: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const low = f64x2.lt(a, f64x2.splat(LOW_END));
+  const mid = f64x2.lt(a, f64x2.splat(MID_END));
+  const w = f64x2.pmax(f64x2.div(one, f64x2.pmax(a, f64x2.splat(MID_END))), f64x2.splat(TAIL_W_MIN));
+  const u = v128.bitselect(a, w, mid);
+  const scale = v128.bitselect(f64x2.splat(S_LOW_SCALE), v128.bitselect(f64x2.splat(S_MID_SCALE), f64x2.splat(S_TAIL_SCALE), mid), low);
+  const offset = v128.bitselect(f64x2.splat(S_LOW_OFFSET), v128.bitselect(f64x2.splat(S_MID_OFFSET), f64x2.splat(S_TAIL_OFFSET), mid), low);
+  const t = f64x2.add(f64x2.mul(u, scale), offset);
+  let p = v128.bitselect(f64x2.splat(unchecked(S_LOW[18])), v128.bitselect(f64x2.splat(unchecked(S_MID[18])), f64x2.splat(unchecked(S_TAIL[18])), mid), low);
+  for (let j = 17; j >= 0; j--) {
+    const c = v128.bitselect(f64x2.splat(unchecked(S_LOW[j])), v128.bitselect(f64x2.splat(unchecked(S_MID[j])), f64x2.splat(unchecked(S_TAIL[j])), mid), low);
+    p = f64x2.add(f64x2.mul(p, t), c);
+  }
+  const s = v128.bitselect(p, f64x2.mul(p, w), mid);
+  return v128.bitselect(s, gaussSAsymF64x2(a), f64x2.lt(a, f64x2.splat(S_ASYM_START)));
+}
+@inline function gaussSF64(a: f64): f64 {
+  if (a < LOW_END) return horner19(S_LOW, a * S_LOW_SCALE + S_LOW_OFFSET);
+  if (a < MID_END) return horner19(S_MID, a * S_MID_SCALE + S_MID_OFFSET);
+  if (a < S_ASYM_START) {
+    const w = 1.0 / a;
+    return horner19(S_TAIL, w * S_TAIL_SCALE + S_TAIL_OFFSET) * w;
+  }
+  return gaussSAsymF64(a);
+}
+
+@inline function geluGradF64x2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const lim = f64x2.splat(GELU_CLAMP);
+  const xc = f64x2.pmin(f64x2.pmax(x, f64x2.neg(lim)), lim);
+  const a = f64x2.abs(xc);
+  const h = f64x2.mul(xc, xc);
+  const l = productErrorF64x2(xc, xc, h);
+  const e = expF64x2(f64x2.mul(h, f64x2.splat(-0.5)));
+  const s = gaussSF64x2(a);
+  const chi = f64x2.splat(INV_SQRT_2PI_HI);
+  const ach = f64x2.mul(a, chi);
+  const acl = f64x2.add(productErrorF64x2(a, chi, ach), f64x2.mul(a, f64x2.splat(INV_SQRT_2PI_LO)));
+  const dh = f64x2.sub(s, ach);
+  const dl = f64x2.sub(sumErrorF64x2(s, f64x2.neg(ach), dh), acl);
+  const m = f64x2.mul(e, dh);
+  const c = f64x2.add(productErrorF64x2(e, dh, m), f64x2.sub(f64x2.mul(e, dl), f64x2.mul(m, f64x2.mul(l, f64x2.splat(0.5)))));
+  const r = f64x2.sub(one, m);
+  const pos = f64x2.add(r, f64x2.sub(sumErrorF64x2(one, f64x2.neg(m), r), c));
+  const side = v128.bitselect(f64x2.add(m, c), pos, f64x2.lt(x, f64x2.splat(0)));
+  const inRoot = v128.and(f64x2.ge(x, f64x2.splat(GELU_ROOT_LO)), f64x2.le(x, f64x2.splat(GELU_ROOT_HI)));
+  if (!v128.any_true(inRoot)) return side;
+  const root = nearRootF64x2(x, GELU_X0_HI, GELU_X0_LO, GELU_P0_HI, GELU_P0_LO, GELU_Q);
+  return v128.bitselect(root, side, inRoot);
+}
+@inline function geluGradF64(x: f64): f64 {
+  if (x >= GELU_ROOT_LO && x <= GELU_ROOT_HI) return nearRootF64(x, GELU_X0_HI, GELU_X0_LO, GELU_P0_HI, GELU_P0_LO, GELU_Q);
+  const xl = x < -GELU_CLAMP ? -GELU_CLAMP : x;
+  const xc = GELU_CLAMP < xl ? GELU_CLAMP : xl;
+  const a = abs(xc);
+  const h = xc * xc;
+  const l = productErrorF64(xc, xc, h);
+  const e = expF64(h * -0.5);
+  const s = gaussSF64(a);
+  const ach = a * INV_SQRT_2PI_HI;
+  const acl = productErrorF64(a, INV_SQRT_2PI_HI, ach) + a * INV_SQRT_2PI_LO;
+  const dh = s - ach;
+  const dl = sumErrorF64(s, -ach, dh) - acl;
+  const m = e * dh;
+  const c = productErrorF64(e, dh, m) + (e * dl - m * (l * 0.5));
+  if (x < 0) return m + c;
+  const r = 1.0 - m;
+  return r + (sumErrorF64(1.0, -m, r) - c);
+}
+
+@final class GeluGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(f64x2.mul(widenLo(dy), geluGradF64x2(widenLo(x))), f64x2.mul(widenHi(dy), geluGradF64x2(widenHi(x))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>(<f64>dy * geluGradF64(<f64>x)); }
+}
+@final class GeluGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return f64x2.mul(dy, geluGradF64x2(x)); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return dy * geluGradF64(x); }
+}
+export function gelu_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<GeluGrad32>(x, dy, y, n, a, b); }
+export function gelu_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<GeluGrad64>(x, dy, y, n, a, b); }
+
+// geluTanh' = d/dx x sigma(v), v = x (C1 + C3 x^2): with e = e^-|v| and
+// m = x v' = x (C1 + 3 C3 x^2), e (1 + e + m) / (1 + e)^2 for x < 0 and
+// (1 + e + e m) / (1 + e)^2 for x >= 0. v and m are carried as hi + lo (v as
+// in geluTanh: e^-|v| then has no argument error), and so are 1 + e, its
+// square, the numerator and the quotient: what remains is exp's error. On
+// [-1.05, -0.5] around the zero x0 = -0.7525: the polynomial. x is clamped to
+// +-1e4 (e = 0 there: the limits 0 and 1, never inf * 0).
+const C3X3_HI: f64 = 0.21406444881780073;
+const C3X3_LO: f64 = 1.2025242832367862e-17;
+const GELU_TANH_X0_HI: f64 = -0.7524614220710163;
+const GELU_TANH_X0_LO: f64 = 3.635560509207687e-17;
+const GELU_TANH_P0_HI: f64 = 0.4304000910248585;
+const GELU_TANH_P0_LO: f64 = 2.028254970529195e-17;
+const GELU_TANH_Q: StaticArray<f64> = [
+  0.38751844613578895, -0.01578285352184803, -0.11394448308095899, -0.01661932834305256, 0.01968230945983291,
+  0.005261059254921375, -0.0024227318458503477, -0.0009274420229650819, 0.0002639276390613128, 0.00012425227488975496,
+  -3.4956124316789544e-05, -1.595079503518365e-05, 5.917755709755577e-06, 2.4316664063574257e-06, -9.81670744186143e-07,
+  -4.1254145088938775e-07, 1.0786579061144916e-07,
+];
+const GELU_TANH_ROOT_LO: f64 = -1.05;
+const GELU_TANH_ROOT_HI: f64 = -0.5;
+
+@inline function geluTanhGradF64x2(x: v128): v128 {
+  const one = f64x2.splat(1.0), two = f64x2.splat(2.0);
+  const lim = f64x2.splat(GELU_TANH_CLAMP);
+  const xc = f64x2.pmin(f64x2.pmax(x, f64x2.neg(lim)), lim);
+  const zh = f64x2.mul(xc, xc);
+  const zl = productErrorF64x2(xc, xc, zh);
+  const c1 = f64x2.splat(C1_HI), c1l = f64x2.splat(C1_LO);
+  const c3 = f64x2.splat(C3_HI);
+  const p = f64x2.mul(c3, zh);
+  const pe = productErrorF64x2(c3, zh, p);
+  const wh = f64x2.add(c1, p);
+  const wl = f64x2.add(sumErrorF64x2(c1, p, wh), f64x2.add(pe, f64x2.add(f64x2.mul(c3, zl), f64x2.add(c1l, f64x2.mul(f64x2.splat(C3_LO), zh)))));
+  const vh = f64x2.mul(xc, wh);
+  const vl = f64x2.add(productErrorF64x2(xc, wh, vh), f64x2.mul(xc, wl));
+  const c33 = f64x2.splat(C3X3_HI);
+  const p3 = f64x2.mul(c33, zh);
+  const p3e = productErrorF64x2(c33, zh, p3);
+  const uh = f64x2.add(c1, p3);
+  const ul = f64x2.add(sumErrorF64x2(c1, p3, uh), f64x2.add(p3e, f64x2.add(f64x2.mul(c33, zl), f64x2.add(c1l, f64x2.mul(f64x2.splat(C3X3_LO), zh)))));
+  const mh = f64x2.mul(xc, uh);
+  const ml = f64x2.add(productErrorF64x2(xc, uh, mh), f64x2.mul(xc, ul));
+  const negV = f64x2.lt(vh, f64x2.splat(0));
+  const e0 = expF64x2(v128.or(vh, i64x2.splat(SIGN_F64)));
+  const e = f64x2.sub(e0, f64x2.mul(e0, v128.bitselect(f64x2.neg(vl), vl, negV)));
+  const s = f64x2.add(one, e);
+  const sd = f64x2.sub(e, f64x2.sub(s, one));
+  const t = f64x2.mul(s, s);
+  const tl = f64x2.add(productErrorF64x2(s, s, t), f64x2.mul(f64x2.mul(two, s), sd));
+  // x < 0: e (s + m).
+  const nh = f64x2.add(s, mh);
+  const nl = f64x2.add(sumErrorF64x2(s, mh, nh), f64x2.add(sd, ml));
+  const numN = f64x2.mul(e, nh);
+  const numNl = f64x2.add(productErrorF64x2(e, nh, numN), f64x2.mul(e, nl));
+  // x >= 0: s + e m.
+  const em = f64x2.mul(e, mh);
+  const eml = f64x2.add(productErrorF64x2(e, mh, em), f64x2.mul(e, ml));
+  const numP = f64x2.add(s, em);
+  const numPl = f64x2.add(sumErrorF64x2(s, em, numP), f64x2.add(sd, eml));
+  const negX = f64x2.lt(x, f64x2.splat(0));
+  const num = v128.bitselect(numN, numP, negX);
+  const numl = v128.bitselect(numNl, numPl, negX);
+  const q = f64x2.div(num, t);
+  const side = f64x2.add(q, f64x2.div(f64x2.sub(numl, f64x2.mul(q, tl)), t));
+  const inRoot = v128.and(f64x2.ge(x, f64x2.splat(GELU_TANH_ROOT_LO)), f64x2.le(x, f64x2.splat(GELU_TANH_ROOT_HI)));
+  if (!v128.any_true(inRoot)) return side;
+  const root = nearRootF64x2(x, GELU_TANH_X0_HI, GELU_TANH_X0_LO, GELU_TANH_P0_HI, GELU_TANH_P0_LO, GELU_TANH_Q);
+  return v128.bitselect(root, side, inRoot);
+}
+@inline function geluTanhGradF64(x: f64): f64 {
+  if (x >= GELU_TANH_ROOT_LO && x <= GELU_TANH_ROOT_HI) {
+    return nearRootF64(x, GELU_TANH_X0_HI, GELU_TANH_X0_LO, GELU_TANH_P0_HI, GELU_TANH_P0_LO, GELU_TANH_Q);
+  }
+  const xl = x < -GELU_TANH_CLAMP ? -GELU_TANH_CLAMP : x;
+  const xc = GELU_TANH_CLAMP < xl ? GELU_TANH_CLAMP : xl;
+  const zh = xc * xc;
+  const zl = productErrorF64(xc, xc, zh);
+  const p = C3_HI * zh;
+  const pe = productErrorF64(C3_HI, zh, p);
+  const wh = C1_HI + p;
+  const wl = sumErrorF64(C1_HI, p, wh) + (pe + (C3_HI * zl + (C1_LO + C3_LO * zh)));
+  const vh = xc * wh;
+  const vl = productErrorF64(xc, wh, vh) + xc * wl;
+  const p3 = C3X3_HI * zh;
+  const p3e = productErrorF64(C3X3_HI, zh, p3);
+  const uh = C1_HI + p3;
+  const ul = sumErrorF64(C1_HI, p3, uh) + (p3e + (C3X3_HI * zl + (C1_LO + C3X3_LO * zh)));
+  const mh = xc * uh;
+  const ml = productErrorF64(xc, uh, mh) + xc * ul;
+  const e0 = expF64(-abs(vh));
+  const e = e0 - e0 * (vh < 0 ? -vl : vl);
+  const s = 1.0 + e;
+  const sd = e - (s - 1.0);
+  const t = s * s;
+  const tl = productErrorF64(s, s, t) + 2.0 * s * sd;
+  let num: f64, numl: f64;
+  if (x < 0) {
+    const nh = s + mh;
+    const nl = sumErrorF64(s, mh, nh) + (sd + ml);
+    num = e * nh;
+    numl = productErrorF64(e, nh, num) + e * nl;
+  } else {
+    const em = e * mh;
+    const eml = productErrorF64(e, mh, em) + e * ml;
+    num = s + em;
+    numl = sumErrorF64(s, em, num) + (sd + eml);
+  }
+  const q = num / t;
+  return q + (numl - q * tl) / t;
+}
+
+@final class GeluTanhGrad32 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return narrow(f64x2.mul(widenLo(dy), geluTanhGradF64x2(widenLo(x))), f64x2.mul(widenHi(dy), geluTanhGradF64x2(widenHi(x))));
+  }
+  @inline one(x: f32, dy: f32, a: f32, b: f32): f32 { return <f32>(<f64>dy * geluTanhGradF64(<f64>x)); }
+}
+@final class GeluTanhGrad64 {
+  @inline vec(x: v128, dy: v128, a: v128, b: v128): v128 { return f64x2.mul(dy, geluTanhGradF64x2(x)); }
+  @inline one(x: f64, dy: f64, a: f64, b: f64): f64 { return dy * geluTanhGradF64(x); }
+}
+export function geluTanh_grad_f32(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF32<GeluTanhGrad32>(x, dy, y, n, a, b); }
+export function geluTanh_grad_f64(x: usize, dy: usize, y: usize, n: i32, a: f64, b: f64): void { mapGradF64<GeluTanhGrad64>(x, dy, y, n, a, b); }
