@@ -5,7 +5,7 @@
 // threads; writes build/accuracy/results.json and, for a full run,
 // docs/ACCURACY.md. See accuracy/report.js for the table's meaning.
 import { Worker } from 'node:worker_threads';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
@@ -24,6 +24,7 @@ const HELP = `usage: node scripts/accuracy.js [options]   (npm run accuracy buil
   --skip-f32 / --skip-f64 / --skip-axis
   --docs           write docs/ACCURACY.md even for a partial run (a full run always does)
   --no-docs        never write docs/ACCURACY.md
+  --report-only    rewrite docs/ACCURACY.md from the last run's build/accuracy/results.json
 `;
 
 function parseArgs(argv) {
@@ -53,12 +54,19 @@ function parseArgs(argv) {
     else if (a === '--skip-axis') o.skip.add('axis');
     else if (a === '--docs') o.docs = true;
     else if (a === '--no-docs') o.docs = false;
+    else if (a === '--report-only') o.reportOnly = true;
     else throw new Error(`unknown option ${a}\n${HELP}`);
   }
   return o;
 }
 
 const opts = parseArgs(process.argv.slice(2));
+const jsonPath = join(ROOT, 'build', 'accuracy', 'results.json');
+if (opts.reportOnly) {
+  writeFileSync(join(ROOT, 'docs', 'ACCURACY.md'), renderMarkdown(JSON.parse(readFileSync(jsonPath, 'utf8'))));
+  process.stdout.write(`accuracy: wrote docs/ACCURACY.md from ${jsonPath}\n`);
+  process.exit(0);
+}
 const full = opts.stride === 1 && opts.only === null && opts.skip.size === 0 && opts.f64Units === F64_UNITS && opts.axisUnits === AXIS_UNITS;
 const writeDocs = opts.docs ?? full;
 
@@ -81,6 +89,7 @@ let taskLists = null;
 let missingGrads = null;
 
 const t0 = Date.now();
+const loadBefore = loadavg()[0];
 const fmt = (ms) => {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -180,6 +189,8 @@ const results = {
   machine: `${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`,
   threads: opts.threads,
   wallSeconds,
+  /** 1-minute load averages when the run started and ended: other processes share the cores. */
+  load: [loadBefore, loadavg()[0]],
   version: pkg.version,
   commit,
   missingGrads: missingGrads ?? [],
@@ -189,7 +200,6 @@ const results = {
   axisF64: section('axis-f64', axisEntries(done['axis-f64'])),
 };
 mkdirSync(join(ROOT, 'build', 'accuracy'), { recursive: true });
-const jsonPath = join(ROOT, 'build', 'accuracy', 'results.json');
 writeFileSync(jsonPath, JSON.stringify(results, null, 1));
 
 // ------------------------------------------------------------- summary --
