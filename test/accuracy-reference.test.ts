@@ -14,7 +14,7 @@ type Ref = Awaited<ReturnType<typeof loadReference>>;
 let R: Ref;
 beforeAll(async () => {
   R = await loadReference();
-}, 120_000);
+}, 600_000); // asc -O3 of the reference module: about a minute alone, several under load
 // These tests are synchronous and CPU-bound; between them vitest only awaits microtasks, so a file's
 // worth of them can hold the event loop for over a minute on a busy machine, and vitest's worker RPC
 // ("Timeout calling onTaskUpdate") gives up. A macrotask turn before each test lets it through.
